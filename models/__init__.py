@@ -1,0 +1,5 @@
+"""Pydantic records exchanged between pipeline stages."""
+
+from models.records import Domain, Kind, Locality, Mention, Qualifier, Rejection, Report, SourceFile
+
+__all__ = ["Domain", "Kind", "Locality", "Mention", "Qualifier", "Rejection", "Report", "SourceFile"]

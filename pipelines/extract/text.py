@@ -1,0 +1,180 @@
+"""Report text as the extractor sees it: decoded, normalized, split into sentences.
+
+The warehouse stores each report's decoded text and every span points into it.
+The extractor works on a *normalized* copy (full-width digits folded, OCR page
+breaks inside a sentence removed) and maps every position back through
+`NormalizedText.offsets`, so spans always refer to the text as read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters folded one-to-one so that patterns need to know only one form.
+_FOLD = str.maketrans({
+    "％": "%", "（": "(", "）": ")", "．": ".", "－": "-", "～": "~",
+    "＋": "+", "：": ":", "\u3000": " ", "\xa0": " ",
+})
+SENTENCE_END = "。！？；!?;"
+CLAUSE_BREAK = "，,。！？；!?;:：\n"
+
+# A heading: markdown '#', 一、, （一）, (一), 1. / 1、 at a line's start, or a short bold line.
+HEADING_RE = re.compile(
+    r"^\s*(?:#{1,6}\s*|\*\*)?\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、](?!\d))"
+)
+# Sections that plan the coming year rather than report results.
+PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|努力方向|工作重点|重点工作|展望)")
+# Lines of a web page's chrome: navigation, metadata blocks, footers, share buttons.
+BOILERPLATE_RE = re.compile(
+    r"(首页|当前位置|您的位置|政府信息公开|版权所有|Copyright|©|ICP|网站标识码|主办单位|承办单位|"
+    r"技术支持|联系电话|联系我们|网站地图|浏览次数|访问量|点击数|阅读次数|分享到|打印本页|关闭窗口|"
+    r"发文机关|成文日期|发布日期|公开发布日期|主题分类|文件类型|发文字号|所属单位|索引号|公安备案|"
+    r"信息来源|来源:|字号|【|扫一扫|微信|微博|邮编|地址:|传真)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalized copy of a text, with the original index of every character."""
+
+    text: str
+    offsets: list[int]  # offsets[i] = index in the original text of text[i]
+    original: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalized text back to the original text."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def fold_char(ch: str) -> str:
+    """Fold one character: full-width ASCII to half-width, a few punctuation variants to one form."""
+    folded = ch.translate(_FOLD)
+    if folded != ch:
+        return folded
+    if "\uff01" <= ch <= "\uff5e" and ch not in "，；：（）！？":
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _joins_next_line(line: str, next_line: str) -> bool:
+    """True when a line break is an OCR/page break inside a sentence, not a paragraph end.
+
+    A wrapped paragraph line is long and stops on a character that cannot end a
+    sentence; a heading or a short title line is not joined to what follows.
+    """
+    stripped = line.rstrip()
+    nxt = next_line.lstrip()
+    if not stripped or not nxt:
+        return False
+    if len(stripped) < 25 or HEADING_RE.match(line) or HEADING_RE.match(next_line):
+        return False
+    if stripped.lstrip().startswith(("#", "|", "**")) or stripped.endswith(("报告", "情况")):
+        return False  # markdown headings, table rows and title lines end where they end
+    last = stripped[-1]
+    return (_is_cjk(last) or last.isdigit() or last in "”、“《") and not nxt.startswith(("#", "|"))
+
+
+def normalize(text: str) -> NormalizedText:
+    """Fold character variants and remove line breaks that split a sentence."""
+    lines = text.split("\n")
+    # For every line, whether the break after it (and blank lines that follow) is spurious.
+    join_after: dict[int, int] = {}  # index of line -> index of the line it continues into
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and j - i <= 3 and _joins_next_line(lines[i], lines[j]):
+            join_after[i] = j
+        i = j if j > i + 1 and i in join_after else i + 1
+
+    line_starts = [0]
+    for line in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    out: list[str] = []
+    offsets: list[int] = []
+    i, lead = 0, 0
+    while i < len(lines):
+        line = lines[i]
+        joined = i in join_after
+        body = line.rstrip() if joined else line
+        for k in range(lead, len(body)):
+            out.append(fold_char(body[k]))
+            offsets.append(line_starts[i] + k)
+        if joined:
+            # continue on the next non-blank line, dropping its indentation
+            i = join_after[i]
+            lead = len(lines[i]) - len(lines[i].lstrip())
+            continue
+        if i < len(lines) - 1:
+            out.append("\n")
+            offsets.append(line_starts[i] + len(line))
+        i, lead = i + 1, 0
+    return NormalizedText("".join(out), offsets, text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # in the normalized text
+    end: int
+    text: str
+    heading: str | None  # nearest heading above
+    in_plan: bool  # inside a section that plans the coming year
+    boilerplate: bool  # a line of page chrome
+
+
+def sentences(norm: NormalizedText) -> list[Sentence]:
+    """Split normalized text into sentences, each knowing its heading and section kind."""
+    result: list[Sentence] = []
+    heading: str | None = None
+    in_plan = False
+    pos = 0
+    for line in norm.text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        is_heading = bool(HEADING_RE.match(line)) and len(line.strip()) < 60
+        top_level = bool(re.match(r"^\s*(?:#{1,6}\s*)?[一二三四五六七八九十]+、", line))
+        if is_heading:
+            heading = line.strip().strip("#* ").strip()
+            if top_level:
+                in_plan = bool(PLAN_HEADING_RE.search(line))
+        boiler = bool(BOILERPLATE_RE.search(line)) and (len(line.strip()) < 80 or "|" in line)
+        # Sentences inside the line, with their offsets.
+        for m in re.finditer(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?", line):
+            chunk = m.group(0)
+            if not chunk.strip():
+                continue
+            start = line_start + m.start()
+            plan_sentence = in_plan or chunk.lstrip().startswith(("下一步", "下步"))
+            result.append(Sentence(start, start + len(chunk), chunk, heading, plan_sentence, boiler))
+        # A heading whose own line holds a sentence ("（一）依法全面履行政府职能。依法承接了…")
+        # keeps only its first clause as the heading text.
+        if is_heading and heading:
+            heading = re.split(r"[。；]", heading)[0]
+    return result
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a text file of unknown encoding: BOMs first, then UTF-8, then GB18030.
+
+    Returns (text, encoding). Raises UnicodeDecodeError when no encoding fits.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
+    return data.decode("gb18030"), "gb18030"

@@ -1,0 +1,46 @@
+"""What version of the extraction produced a staged report.
+
+A staged report is stale when the extractor's code, the pydantic records or
+the reference data (seeds) changed, not only when EXTRACTOR_VERSION is
+bumped: developers edit the parser all day and must never see old results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import models
+import pipelines.extract
+
+_SEED_SUFFIXES = {".csv", ".json", ".yaml", ".yml", ".toml"}
+
+
+def extractor_version() -> str:
+    from pipelines.extract.report import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION
+
+
+def _files(seeds_dir: Path) -> list[Path]:
+    code = [*Path(pipelines.extract.__file__).parent.rglob("*.py"), *Path(models.__file__).parent.rglob("*.py")]
+    seeds = [p for p in seeds_dir.rglob("*")
+             if p.is_file() and p.suffix in _SEED_SUFFIXES and "reports" not in p.relative_to(seeds_dir).parts]
+    return sorted(code) + sorted(seeds)
+
+
+@cache
+def _fingerprint(seeds_dir: Path, stamp: tuple[tuple[str, float, int], ...]) -> str:
+    h = hashlib.sha256(extractor_version().encode())
+    for name, _, _ in stamp:
+        h.update(name.encode())
+        h.update(Path(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def extractor_fingerprint(seeds_dir: Path) -> str:
+    """Hash of EXTRACTOR_VERSION, the extraction code and the seeds (cached while files are unchanged)."""
+    files = _files(seeds_dir)
+    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for p in files)
+    return _fingerprint(seeds_dir, stamp)

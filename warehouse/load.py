@@ -1,0 +1,346 @@
+"""Stage per-report results, then build the star schema from the staging area.
+
+Plain functions, no Dagster: the assets call them, tests call them directly.
+
+Staging layout (one file per report and stage, so each per-report step writes
+only its own files and a half-finished run never corrupts another report):
+
+    <staging>/sources/<report_id>.json      the SourceFile found in the inbox
+    <staging>/reports/<report_id>.json      the Report read, + extractor version/fingerprint
+    <staging>/rejections/<report_id>.json   or the Rejection, + when it was first seen
+    <staging>/facts/<report_id>.parquet     the report's mentions as fact rows
+
+The warehouse is then rebuilt in full, in one transaction, from the staged
+reports the caller names: running it twice on the same staging gives the same
+tables, and a reader of a committed database never sees half a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from models import Mention, Rejection, Report, SourceFile
+
+# Drop order: tables that reference others first (DuckDB enforces the FKs).
+TABLES = ("fact_indicator", "dim_report", "dim_metric", "dim_domain", "dim_locality", "dim_year", "rejected_report")
+
+FACT_SCHEMA: dict[str, pl.DataType] = {
+    "fact_id": pl.String(), "report_id": pl.String(), "locality_key": pl.String(), "year": pl.Int32(),
+    "domain": pl.String(), "metric": pl.String(), "metric_text": pl.String(), "value": pl.Float64(),
+    "unit": pl.String(), "raw_value": pl.String(), "raw_unit": pl.String(), "multiplier": pl.Int32(),
+    "qualifier": pl.String(), "kind": pl.String(), "mention": pl.String(), "span_start": pl.Int32(),
+    "span_end": pl.Int32(), "sentence": pl.String(), "sentence_start": pl.Int32(), "heading": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class StagedReport:
+    report: Report
+    extractor_version: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class StagedRejection:
+    report_id: str
+    rejection: Rejection
+    seen_at: datetime
+    fingerprint: str
+
+
+def staging_dir_for(db_path: Path) -> Path:
+    """The staging folder that belongs to a warehouse file: warehouse/indicators.staging."""
+    return db_path.with_name(db_path.stem + ".staging")
+
+
+def sql_text(name: str) -> str:
+    return resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- staging
+
+
+def _path(staging: Path, stage: str, report_id: str, ext: str) -> Path:
+    return staging / stage / f"{report_id}.{ext}"
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write through a temp file and rename, so a crash never leaves a truncated file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _write_json(path: Path, payload: dict) -> None:
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    _write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _unlink(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def stage_source(staging: Path, src: SourceFile) -> None:
+    _write_json(_path(staging, "sources", src.report_id, "json"), src.model_dump(mode="json"))
+
+
+def staged_source(staging: Path, report_id: str) -> SourceFile | None:
+    p = _path(staging, "sources", report_id, "json")
+    return SourceFile.model_validate_json(p.read_text(encoding="utf-8")) if p.exists() else None
+
+
+def staged_report(staging: Path, report_id: str) -> StagedReport | None:
+    p = _path(staging, "reports", report_id, "json")
+    if not p.exists():
+        return None
+    d = json.loads(p.read_text(encoding="utf-8"))
+    return StagedReport(Report.model_validate(d["report"]), d["extractor_version"], d["fingerprint"])
+
+
+def staged_rejection(staging: Path, report_id: str) -> StagedRejection | None:
+    p = _path(staging, "rejections", report_id, "json")
+    if not p.exists():
+        return None
+    d = json.loads(p.read_text(encoding="utf-8"))
+    return StagedRejection(report_id, Rejection.model_validate(d["rejection"]),
+                           datetime.fromisoformat(d["seen_at"]), d["fingerprint"])
+
+
+def stage_report(staging: Path, report: Report, extractor_version: str, fingerprint: str) -> Report:
+    """Stage a report read successfully; returns it as staged.
+
+    Re-reading an unchanged file keeps its first ingested_at, so a rebuild
+    that changes nothing changes no row (DBnomics' rule).
+    """
+    old = staged_report(staging, report.report_id)
+    if old is not None and old.report.sha256 == report.sha256:
+        report = report.model_copy(update={"ingested_at": old.report.ingested_at})
+    _write_json(_path(staging, "reports", report.report_id, "json"), {
+        "extractor_version": extractor_version, "fingerprint": fingerprint,
+        "report": report.model_dump(mode="json"),
+    })
+    # The facts and any rejection came from an older reading: they are stale now.
+    _unlink(_path(staging, "facts", report.report_id, "parquet"),
+            _path(staging, "rejections", report.report_id, "json"))
+    return report
+
+
+def stage_rejection(staging: Path, report_id: str, rejection: Rejection, fingerprint: str) -> None:
+    """Stage a rejected file (and forget any earlier successful reading of it)."""
+    old = staged_rejection(staging, report_id)
+    seen_at = old.seen_at if old is not None and old.rejection == rejection else datetime.now(UTC)
+    _write_json(_path(staging, "rejections", report_id, "json"), {
+        "fingerprint": fingerprint, "seen_at": seen_at.isoformat(),
+        "rejection": rejection.model_dump(mode="json"),
+    })
+    _unlink(_path(staging, "reports", report_id, "json"), _path(staging, "facts", report_id, "parquet"))
+
+
+def fact_id(report_id: str, span_start: int, span_end: int, metric_text: str) -> str:
+    """Stable id of a fact: where it stands in its report and what it counts."""
+    key = f"{report_id}\x1f{span_start}\x1f{span_end}\x1f{metric_text}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def facts_frame(report: Report, mentions: Iterable[Mention]) -> pl.DataFrame:
+    """Fact rows of one report, sorted by position, one row per fact_id."""
+    rows = [{
+        "fact_id": fact_id(report.report_id, m.span_start, m.span_end, m.metric_text),
+        "report_id": report.report_id, "locality_key": report.locality.key, "year": report.year,
+        "domain": m.domain, "metric": m.metric, "metric_text": m.metric_text, "value": m.value,
+        "unit": m.unit, "raw_value": m.raw_value, "raw_unit": m.raw_unit, "multiplier": m.multiplier,
+        "qualifier": m.qualifier, "kind": m.kind, "mention": m.mention, "span_start": m.span_start,
+        "span_end": m.span_end, "sentence": m.sentence, "sentence_start": m.sentence_start,
+        "heading": m.heading,
+    } for m in mentions]
+    df = pl.DataFrame(rows, schema=FACT_SCHEMA)
+    # The same span read twice as the same thing is one fact; keep the first.
+    return df.sort("span_start", "span_end", "metric_text", "fact_id").unique("fact_id", keep="first",
+                                                                                maintain_order=True)
+
+
+def stage_facts(staging: Path, report: Report, mentions: Iterable[Mention]) -> pl.DataFrame:
+    df = facts_frame(report, mentions)
+    _write_atomic(_path(staging, "facts", report.report_id, "parquet"), lambda p: df.write_parquet(p))
+    return df
+
+
+def is_staged(staging: Path, report_id: str, fingerprint: str) -> bool:
+    """True when this report's staging is complete and made by the current extractor."""
+    rep = staged_report(staging, report_id)
+    if rep is not None:
+        return rep.fingerprint == fingerprint and _path(staging, "facts", report_id, "parquet").exists()
+    rej = staged_rejection(staging, report_id)
+    return rej is not None and rej.fingerprint == fingerprint
+
+
+def staged_facts(staging: Path, report_id: str) -> pl.DataFrame | None:
+    p = _path(staging, "facts", report_id, "parquet")
+    return pl.read_parquet(p) if p.exists() else None
+
+
+# ---------------------------------------------------------------- frames
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def dim_locality_frame(reports: Sequence[StagedReport]) -> pl.DataFrame:
+    """The localities the reports cover (keeps the dimension small).
+
+    If two reports disagree on a locality's attributes, the latest year's
+    reading wins, deterministically.
+    """
+    rows = [{"locality_key": r.report.locality.key, "name": r.report.locality.name,
+             "code": r.report.locality.code, "level": r.report.locality.level,
+             "city": r.report.locality.city, "city_code": r.report.locality.city_code,
+             "province": r.report.locality.province, "province_code": r.report.locality.province_code,
+             "_year": r.report.year, "_rid": r.report.report_id} for r in reports]
+    schema = {k: pl.String() for k in ("locality_key", "name", "code", "level", "city", "city_code",
+                                        "province", "province_code", "_rid")} | {"_year": pl.Int32()}
+    df = pl.DataFrame(rows, schema=schema)
+    return (df.sort("locality_key", "_year", "_rid", descending=[False, True, False])
+              .unique("locality_key", keep="first", maintain_order=True).drop("_year", "_rid"))
+
+
+def dim_year_frame(reports: Sequence[StagedReport]) -> pl.DataFrame:
+    """Every year from the first to the last covered, so gaps show up in coverage queries."""
+    years = [r.report.year for r in reports]
+    span = range(min(years), max(years) + 1) if years else range(0)
+    return pl.DataFrame({"year": list(span)}, schema={"year": pl.Int32()})
+
+
+def dim_domain_frame(seeds_dir: Path) -> pl.DataFrame:
+    df = pl.read_csv(seeds_dir / "domains.csv", infer_schema=False)
+    return df.rename({"code": "domain"}).select("domain", "name_zh", "name_en", "description").sort("domain")
+
+
+def dim_metric_frame(seeds_dir: Path) -> pl.DataFrame:
+    df = pl.read_csv(seeds_dir / "metrics.csv", infer_schema=False)
+    return (df.rename({"code": "metric"})
+              .select("metric", "domain", "name_zh", "name_en", "usual_unit", "kind", "covers").sort("metric"))
+
+
+def dim_report_frame(reports: Sequence[StagedReport]) -> pl.DataFrame:
+    rows = [{
+        "report_id": r.report.report_id, "file_name": r.report.file_name, "sha256": r.report.sha256,
+        "size_bytes": r.report.size_bytes, "format": r.report.format, "encoding": r.report.encoding,
+        "title": r.report.title, "locality_key": r.report.locality.key, "year": r.report.year,
+        "published": r.report.published, "doc_number": r.report.doc_number, "issuer": r.report.issuer,
+        "text": r.report.text, "ingested_at": _utc(r.report.ingested_at),
+        "extractor_version": r.extractor_version,
+    } for r in reports]
+    schema = {"report_id": pl.String(), "file_name": pl.String(), "sha256": pl.String(),
+              "size_bytes": pl.Int64(), "format": pl.String(), "encoding": pl.String(), "title": pl.String(),
+              "locality_key": pl.String(), "year": pl.Int32(), "published": pl.Date(),
+              "doc_number": pl.String(), "issuer": pl.String(), "text": pl.String(),
+              "ingested_at": pl.Datetime("us", "UTC"), "extractor_version": pl.String()}
+    return pl.DataFrame(rows, schema=schema).sort("report_id")
+
+
+def rejected_report_frame(rejections: Sequence[StagedRejection]) -> pl.DataFrame:
+    rows = [{"report_id": r.report_id, "file_name": r.rejection.file_name, "path": r.rejection.path,
+             "sha256": r.rejection.sha256, "stage": r.rejection.stage, "reason": r.rejection.reason,
+             "seen_at": _utc(r.seen_at)} for r in rejections]
+    schema = {k: pl.String() for k in ("report_id", "file_name", "path", "sha256", "stage", "reason")}
+    return pl.DataFrame(rows, schema=schema | {"seen_at": pl.Datetime("us", "UTC")}).sort("report_id")
+
+
+# ---------------------------------------------------------------- build
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    row_counts: dict[str, int]
+    missing: list[str]  # report ids asked for but not (completely) staged yet
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
+    if df.is_empty():
+        return
+    con.register("_frame", df.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def _check_codes(facts: pl.DataFrame, column: str, known: pl.Series, seeds_file: str) -> None:
+    unknown = sorted(set(facts[column].drop_nulls().unique().to_list()) - set(known.to_list()))
+    if unknown:
+        raise ValueError(f"fact {column} codes missing from seeds/{seeds_file}: {', '.join(unknown)}")
+
+
+def build_warehouse(con: duckdb.DuckDBPyConnection, staging: Path, seeds_dir: Path,
+                    report_ids: Iterable[str]) -> BuildSummary:
+    """Recreate every table from the staged results of `report_ids`, in one transaction."""
+    reports, rejections, fact_frames, missing = [], [], [], []
+    for rid in sorted(set(report_ids)):
+        rep, facts = staged_report(staging, rid), staged_facts(staging, rid)
+        if rep is not None and facts is not None:
+            reports.append(rep)
+            fact_frames.append(facts)
+        elif (rej := staged_rejection(staging, rid)) is not None:
+            rejections.append(rej)
+        else:
+            missing.append(rid)
+
+    facts = pl.concat(fact_frames) if fact_frames else pl.DataFrame(schema=FACT_SCHEMA)
+    facts = facts.sort("report_id", "span_start", "span_end", "fact_id")
+    frames = {
+        "dim_domain": dim_domain_frame(seeds_dir),
+        "dim_metric": dim_metric_frame(seeds_dir),
+        "dim_locality": dim_locality_frame(reports),
+        "dim_year": dim_year_frame(reports),
+        "dim_report": dim_report_frame(reports),
+        "fact_indicator": facts,
+        "rejected_report": rejected_report_frame(rejections),
+    }
+    _check_codes(facts, "metric", frames["dim_metric"]["metric"], "metrics.csv")
+    _check_codes(facts, "domain", frames["dim_domain"]["domain"], "domains.csv")
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(sql_text("schema.sql"))
+        # Insert order follows the foreign keys: referenced tables first.
+        for table in ("dim_domain", "dim_metric", "dim_locality", "dim_year", "dim_report",
+                      "fact_indicator", "rejected_report"):
+            _insert(con, table, frames[table])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return BuildSummary({t: frames[t].height for t in TABLES}, missing)
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create the analyst views; returns their names."""
+    con.execute(sql_text("views.sql"))
+    rows = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name").fetchall()
+    return [r[0] for r in rows]
+
+
+def frame(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None = None) -> pl.DataFrame:
+    """A query's result as a polars frame (duckdb 2.0 has no .pl())."""
+    return pl.from_arrow(con.execute(query, params or []).to_arrow_table())

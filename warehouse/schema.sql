@@ -1,0 +1,103 @@
+-- Star schema of the indicator warehouse.
+--
+-- The warehouse is a pure function of the staged reports and the seeds:
+-- warehouse/load.py drops and recreates these tables in one transaction on
+-- every build, so this file is the whole truth about their shape.
+--
+-- Room to grow without a redesign (../shared/notes/what-users-expect.md):
+-- * vintages: a fact belongs to the report (publication) that stated it, and
+--   dim_report carries published/ingested_at, so a later report restating a
+--   year is simply another vintage; "as of" = filter on those dates.
+-- * corrections and reviews: fact_id is a stable hash of where the fact
+--   stands in its report, so a reviewed correction table can key on it.
+-- * locality history: dim_locality is keyed by a surrogate-like key
+--   (official code or slug), so validity dates or parent versions can be
+--   added as columns or a bridge table.
+-- * observation status: qualifier already says approx/over/...; a status
+--   column can be added to fact_indicator with a default.
+
+CREATE TABLE dim_locality (
+    locality_key  VARCHAR PRIMARY KEY,  -- official NBS code, or a stable slug for zones without one
+    name          VARCHAR NOT NULL,     -- standard name (峄城区, never the OCR error 峰城区)
+    code          VARCHAR,              -- official division code (2/4/6 digits) or NULL
+    level         VARCHAR NOT NULL,     -- province / city / county / zone
+    city          VARCHAR,
+    city_code     VARCHAR,
+    province      VARCHAR,
+    province_code VARCHAR
+);
+
+CREATE TABLE dim_year (
+    year INTEGER PRIMARY KEY
+);
+
+CREATE TABLE dim_domain (
+    domain      VARCHAR PRIMARY KEY,
+    name_zh     VARCHAR NOT NULL,
+    name_en     VARCHAR,
+    description VARCHAR
+);
+
+CREATE TABLE dim_metric (
+    metric     VARCHAR PRIMARY KEY,  -- stable catalog code: add rows, never rename
+    domain     VARCHAR NOT NULL REFERENCES dim_domain (domain),
+    name_zh    VARCHAR NOT NULL,
+    name_en    VARCHAR,
+    usual_unit VARCHAR,
+    kind       VARCHAR,
+    covers     VARCHAR
+);
+
+CREATE TABLE dim_report (
+    report_id         VARCHAR PRIMARY KEY,  -- first 16 hex of the file's sha256
+    file_name         VARCHAR NOT NULL,
+    sha256            VARCHAR NOT NULL,
+    size_bytes        BIGINT NOT NULL,
+    format            VARCHAR NOT NULL,
+    encoding          VARCHAR,
+    title             VARCHAR,
+    locality_key      VARCHAR NOT NULL REFERENCES dim_locality (locality_key),
+    year              INTEGER NOT NULL REFERENCES dim_year (year),
+    published         DATE,
+    doc_number        VARCHAR,
+    issuer            VARCHAR,
+    text              VARCHAR NOT NULL,  -- the decoded text every span refers to
+    ingested_at       TIMESTAMPTZ NOT NULL,
+    extractor_version VARCHAR NOT NULL
+);
+
+CREATE TABLE fact_indicator (
+    fact_id        VARCHAR PRIMARY KEY,  -- hash of report_id, span and metric_text: stable across rebuilds
+    report_id      VARCHAR NOT NULL REFERENCES dim_report (report_id),
+    locality_key   VARCHAR NOT NULL REFERENCES dim_locality (locality_key),
+    year           INTEGER NOT NULL REFERENCES dim_year (year),
+    domain         VARCHAR REFERENCES dim_domain (domain),
+    metric         VARCHAR REFERENCES dim_metric (metric),  -- NULL: the mention fits no catalog row
+    metric_text    VARCHAR NOT NULL,  -- what the number counts, in the report's words
+    value          DOUBLE NOT NULL,   -- normalized: multiplier folded in, money in 元, signed changes
+    unit           VARCHAR NOT NULL,
+    raw_value      VARCHAR NOT NULL,  -- the number as written
+    raw_unit       VARCHAR NOT NULL,  -- multiplier, qualifier suffix and unit as written
+    multiplier     INTEGER NOT NULL,  -- power of ten folded in (SDMX UNIT_MULT)
+    qualifier      VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    mention        VARCHAR NOT NULL,  -- dim_report.text[span_start:span_end]
+    span_start     INTEGER NOT NULL,
+    span_end       INTEGER NOT NULL,
+    sentence       VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    heading        VARCHAR,
+    CHECK (span_end > span_start)
+);
+
+-- Files set aside, with the reason an analyst can act on. Not a dimension:
+-- a rejected file has no trustworthy locality or year.
+CREATE TABLE rejected_report (
+    report_id VARCHAR PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    path      VARCHAR NOT NULL,
+    sha256    VARCHAR,
+    stage     VARCHAR NOT NULL,  -- read / decode / metadata / extract
+    reason    VARCHAR NOT NULL,
+    seen_at   TIMESTAMPTZ NOT NULL
+);

@@ -342,5 +342,5 @@ def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def frame(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None = None) -> pl.DataFrame:
-    """A query's result as a polars frame (duckdb 2.0 has no .pl())."""
-    return pl.from_arrow(con.execute(query, params or []).to_arrow_table())
+    """A query's result as a polars frame (duckdb 2.0: through Arrow; execute() results would copy)."""
+    return pl.from_arrow(con.sql(query, params=params).to_arrow_table())

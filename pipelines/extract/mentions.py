@@ -101,10 +101,15 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+# Words that end in a qualifier character without being one (签约 is not "about").
+QUALIFIER_LOOKALIKES = ("签约", "预约", "合约", "节约", "制约", "契约", "条约", "公约", "履约", "违约",
+                        "特约", "最近", "附近", "临近", "就近", "赶超")
+
+
 def _qualifier(q: Quantity, before: str, after: str, clause_prefix: str) -> str:
-    tail = before.rstrip()
+    tail = re.sub(r"(?:达到|达|为)?\s*$", "", before)
     for word, qual in PREFIX_QUALIFIERS:
-        if tail.endswith(word) or re.search(rf"{word}(?:达到|达|为)?\s*$", tail):
+        if tail.endswith(word) and not tail.endswith(QUALIFIER_LOOKALIKES):
             return qual
     if q.over:
         return "over"
@@ -121,6 +126,8 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, before: str) -> tuple[str, i
     tail = before.rstrip()
     if family == "money":
         return "amount", 1
+    if family == "ratio":  # 3倍: a multiple is a change when something grew by it
+        return ("change", 1) if any(w in clause_prefix for w in CHANGE_UP) else ("ratio", 1)
     down = any(w in clause_prefix for w in CHANGE_DOWN if len(w) > 1)
     up = any(w in clause_prefix for w in CHANGE_UP)
     if family == "percent":
@@ -156,9 +163,9 @@ def _clean_metric(text: str) -> str:
     return text.strip(" 、和及与的")
 
 
-def _metric_text(sent: str, q: Quantity, clause_start: int, prev_end: int) -> str:
+def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_end: int) -> str:
     start = max(clause_start, prev_end)
-    before = _clean_metric(sent[start:q.start])
+    before = _clean_metric(sent[start:q_start])
     if len(before) >= 3 and not re.fullmatch(r"[对向在为给与和从]\S{0,2}", before):
         return before
     after = sent[q.end:_clause_end(sent, q.end)]
@@ -171,7 +178,7 @@ def _metric_text(sent: str, q: Quantity, clause_start: int, prev_end: int) -> st
 def _rate_names(prefix: str) -> list[str]:
     """Names of rates sharing one number: 报备及时率和规范率均为100% → [报备及时率, 规范率]."""
     cleaned = TRAILING_FILLERS.sub("", prefix)
-    pieces = [p.strip() for p in re.split(r"[、和及与]", cleaned) if p.strip()]
+    pieces = [p.strip() for p in re.split(r"[、和与]|及(?!时)", cleaned) if p.strip()]
     names = [p for p in pieces if p.endswith("率")]
     return names if len(names) >= 2 and pieces[-1].endswith("率") else []
 
@@ -188,9 +195,13 @@ def _is_rejected(sent: str, q: Quantity, before: str, after: str, quoted: list[t
     if q.chinese:
         if q.raw_value in ("一", "半") or not q.unit:
             return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase
+        if re.search(r"[数几若好成上]$", before) and not q.over:
+            return True  # 数十人, 几百家, 成千: vague quantities with no number
         # 三个一, 四个100%, 两个“…”: a numbered slogan
         if re.match(r"[\d零〇一二两三四五六七八九十“\"]", after):
             return True
+    if q.raw_unit.endswith("成") and not (q.chinese and q.value <= 100):
+        return True  # 成 is a tenth only after a Chinese digit: 五成
     if q.unit == "%" and re.search(r"[一二三四五六七八九十两]个\s*$", tail):
         return True  # 四个100%
     window = sent[max(0, q.start - 6): q.end + 6]
@@ -243,7 +254,7 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         qualifier = "at_least" if lower else _qualifier(q, before, after, clause_prefix)
         kind, sign = _kind_and_sign(q, clause_prefix, before)
         value = (lower_value(lower) if lower else q.value) * sign
-        metric = _metric_text(text, q, c_start, prev_end if prev_end > c_start else c_start)
+        metric = _metric_text(text, q, start, c_start, prev_end if prev_end > c_start else c_start)
         base = Found(start, q.end, q.raw_value if not lower else text[start:q.start] + q.raw_value,
                      q.raw_unit, q.multiplier, value, unit, qualifier, kind, metric, sent)
         found.extend(_expand_shared(base, text, clause_prefix, found))

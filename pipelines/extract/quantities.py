@@ -19,7 +19,8 @@ from pipelines.extract.numerals import (
 # Units, longest first so that 人次 wins over 人 and 个工作日 over 个.
 # A lookahead after some measure words keeps them from eating a following word (个月, 项目, 处理).
 MONEY_UNITS = ["万亿元", "亿元", "万元", "千元", "百万元", "元", "万美元", "亿美元", "美元"]
-PERCENT_UNITS = ["个百分点", "百分点", "%", "‰"]
+PERCENT_UNITS = ["个百分点", "百分点", "%", "‰", "成"]
+RATIO_UNITS = ["倍"]
 DURATION_UNITS = ["个工作日", "工作日", "个小时", "小时", "分钟", "学时", "课时", "天"]
 COUNT_UNITS = [
     "人(次)", "户(次)", "条(次)", "件(次)", "家(次)", "场(次)",
@@ -33,7 +34,7 @@ _NOT_AFTER: dict[str, str] = {
     "个": "月体性别案人", "项": "目制", "处": "理置罚分室", "起": "诉草到来", "所": "有属在得以",
     "条": "例件款", "场": "所景地", "期": "间限", "台": "账", "组": "织建成", "门": "户槛", "家": "庭长属",
     "类": "型似", "种": "植养类", "名": "单称义录", "位": "于置列居", "套": "餐", "本": "级地单",
-    "件": "事", "次": "日", "天": "然", "间": "接", "座": "谈", "节": "点约", "课": "题程堂",
+    "件": "事", "成": "立为功员果本绩效熟长交年都品型全就片批套效", "次": "日", "天": "然", "间": "接", "座": "谈", "节": "点约", "课": "题程堂",
     "笔": "录", "支": "持付部", "户": "籍口外", "批": "准复评示", "轮": "流", "张": "贴",
 }
 
@@ -41,12 +42,14 @@ UNIT_FAMILY: dict[str, str] = {
     **{u: "money" for u in MONEY_UNITS},
     **{u: "percent" for u in PERCENT_UNITS},
     **{u: "duration" for u in DURATION_UNITS},
+    "倍": "ratio",
 }
 
 
 def _unit_pattern() -> str:
     parts = []
-    for unit in sorted({*MONEY_UNITS, *PERCENT_UNITS, *DURATION_UNITS, *COUNT_UNITS}, key=len, reverse=True):
+    for unit in sorted({*MONEY_UNITS, *PERCENT_UNITS, *RATIO_UNITS, *DURATION_UNITS, *COUNT_UNITS},
+                       key=len, reverse=True):
         esc = re.escape(unit)
         not_after = _NOT_AFTER.get(unit)
         parts.append(f"{esc}(?![{not_after}])" if not_after else esc)
@@ -96,6 +99,8 @@ def normalize_unit(unit: str) -> tuple[str, int]:
         return unit, 0
     if unit in ("个百分点", "百分点"):
         return "个百分点", 0
+    if unit == "成":
+        return "%", 1  # 五成 = 50 %
     if unit.startswith("个") and len(unit) > 1:
         return unit[1:], 0  # 个工作日 → 工作日, 个小时 → 小时
     if unit == "万人":

@@ -1,0 +1,612 @@
+"""A report's identity: title, reporting locality, year covered, date, document number, issuer.
+
+Plain functions over the decoded text (no Dagster). The locality comes from the
+official division codes in `seeds/divisions` plus the hand-kept alias table
+`seeds/locality_aliases.csv` (zones without a code, short forms, OCR errors,
+former names). Only the report's own header — title, issuer, opening lines and
+signature — is searched for it: the body names many other places.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict
+
+from models.records import Locality
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+
+LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 3}
+# cities.csv fills the city slot of municipalities and of counties run by the
+# province itself with these placeholder names; they are not places.
+_PLACEHOLDER_CITIES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_MUNICIPALITIES = {"11", "12", "31", "50"}
+
+LOCALITY_COLUMNS = ["key", "name", "code", "level", "city", "city_code", "province", "province_code"]
+
+
+class ReportMetadata(BaseModel):
+    """What `read_metadata` finds in a report's text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str | None = None
+    locality: Locality | None = None
+    year: int | None = None
+    published: date | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+
+
+# --------------------------------------------------------------------------- localities
+
+
+@functools.cache
+def load_localities(divisions_dir: Path | None = None, aliases_csv: Path | None = None) -> pl.DataFrame:
+    """Every locality a report can come from: provinces, cities, counties, zones.
+
+    Keys are the official code (2/4/6 digits), or "zone:<name>" for the zones of
+    the alias table that have no statistical code.
+    """
+    divisions_dir = divisions_dir or SEEDS_DIR / "divisions"
+    aliases_csv = aliases_csv or SEEDS_DIR / "locality_aliases.csv"
+    read = functools.partial(pl.read_csv, infer_schema=False)  # codes stay strings
+    provinces = {r["code"]: r["name"] for r in read(divisions_dir / "provinces.csv").iter_rows(named=True)}
+    cities = read(divisions_dir / "cities.csv").iter_rows(named=True)
+    areas = read(divisions_dir / "areas.csv").iter_rows(named=True)
+
+    rows: list[dict[str, str | None]] = []
+    for code, name in provinces.items():
+        rows.append(dict(key=code, name=name, code=code, level="province", city=None, city_code=None,
+                         province=name, province_code=code))
+    city_of: dict[str, tuple[str | None, str | None]] = {}  # city code -> (name, code) as a parent
+    for r in cities:
+        pcode = r["provinceCode"]
+        if r["name"] in _PLACEHOLDER_CITIES:
+            # A municipality is its own city (北京市 朝阳区 -> city 北京市); counties run by a
+            # province (仙桃市) have no parent city.
+            city_of[r["code"]] = (provinces[pcode], pcode) if pcode in _MUNICIPALITIES else (None, None)
+            continue
+        city_of[r["code"]] = (r["name"], r["code"])
+        rows.append(dict(key=r["code"], name=r["name"], code=r["code"], level="city", city=r["name"],
+                         city_code=r["code"], province=provinces[pcode], province_code=pcode))
+    for r in areas:
+        city, city_code = city_of[r["cityCode"]]
+        if r["name"] == city:
+            continue  # cities without counties (东莞市 441900) repeat themselves as an area
+        # NBS codes 71-79 in the county slot are functional zones (开发区, 新区, 园区).
+        level = "zone" if r["code"][4] == "7" else "county"
+        rows.append(dict(key=r["code"], name=r["name"], code=r["code"], level=level, city=city,
+                         city_code=city_code, province=provinces[r["provinceCode"]],
+                         province_code=r["provinceCode"]))
+
+    by_city_name = {r["name"]: r for r in rows if r["level"] == "city"}
+    by_city_name.update({r["name"]: r for r in rows if r["level"] == "province" and r["code"] in _MUNICIPALITIES})
+    for a in read(aliases_csv).iter_rows(named=True):
+        if a["kind"] != "zone":
+            continue
+        parent = by_city_name[a["city"]]
+        rows.append(dict(key=f"zone:{a['name']}", name=a["name"], code=None, level="zone", city=parent["name"],
+                         city_code=parent["code"], province=parent["province"],
+                         province_code=parent["province_code"]))
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(LOCALITY_COLUMNS, pl.String))
+    if frame["key"].is_duplicated().any():  # a duplicate key would silently merge two places
+        raise ValueError(f"duplicate locality keys: {frame.filter(pl.col('key').is_duplicated())['key'].to_list()}")
+    return frame
+
+
+def _short_names(name: str | None) -> list[str]:
+    """The forms a city or province is named by in running text: 威海市 -> 威海, 广西壮族自治区 -> 广西."""
+    if not name:
+        return []
+    forms = [name]
+    short = re.sub(r"(省|市|地区|盟|特别行政区)$", "", name)
+    short = re.sub(r"(壮族|回族|维吾尔|朝鲜族|藏族|彝族|苗族|土家族|蒙古族|哈尼族|傣族|白族|布依族|侗族|"
+                   r"哈萨克|柯尔克孜|景颇族|傈僳族)+.*自治(区|州)$", "", short)
+    short = re.sub(r"自治(区|州)$", "", short)
+    if short != name and len(short) >= 2:
+        forms.append(short)
+    return forms
+
+
+@dataclass(frozen=True)
+class _Cand:
+    kind: str  # name | alias | stem | short | former
+    keys: tuple[str, ...] = ()
+    suffix: str = ""  # short forms: the ending of the zone's full name
+
+
+@dataclass
+class _Index:
+    rows: dict[str, dict]
+    patterns: dict[str, list[_Cand]]
+    lengths: list[int]
+    zones_of_city: dict[str, list[dict]]
+    by_name: dict[str, list[str]]
+
+
+@functools.cache
+def _index(divisions_dir: Path | None = None, aliases_csv: Path | None = None) -> _Index:
+    frame = load_localities(divisions_dir, aliases_csv)
+    rows = {r["key"]: r for r in frame.iter_rows(named=True)}
+    patterns: dict[str, list[_Cand]] = {}
+    by_name: dict[str, list[str]] = {}
+    for key, r in rows.items():
+        by_name.setdefault(r["name"], []).append(key)
+    for name, keys in by_name.items():
+        patterns.setdefault(name, []).append(_Cand("name", tuple(keys)))
+
+    # Zones are often written with the city split off: 中共威海市委火炬高技术产业开发区工作委员会.
+    # Their name minus the province/city prefix matches when the city is named nearby.
+    zones_of_city: dict[str, list[dict]] = {}
+    for r in rows.values():
+        if r["level"] != "zone":
+            continue
+        zones_of_city.setdefault(r["city_code"] or "", []).append(r)
+        stem = r["name"]
+        for prefix in _short_names(r["province"]) + _short_names(r["city"]):
+            if stem.startswith(prefix):
+                stem = stem[len(prefix):]
+        if stem != r["name"] and len(stem) >= 4:
+            patterns.setdefault(stem, []).append(_Cand("stem", (r["key"],)))
+
+    aliases_csv = aliases_csv or SEEDS_DIR / "locality_aliases.csv"
+    for a in pl.read_csv(aliases_csv, infer_schema=False).iter_rows(named=True):
+        if a["kind"] == "zone":
+            continue  # already a row of its own
+        if a["name"].startswith("*"):
+            patterns.setdefault(a["alias"], []).append(_Cand("short", suffix=a["name"][1:]))
+            continue
+        keys = [k for k in by_name.get(a["name"], []) if not a["city"] or rows[k]["city"] == a["city"]]
+        if not keys:
+            raise ValueError(f"locality_aliases.csv: {a['alias']} -> {a['name']} ({a['city']}) is no known locality")
+        patterns.setdefault(a["alias"], []).append(_Cand("alias", tuple(keys)))
+    lengths = sorted({len(p) for p in patterns}, reverse=True)
+    return _Index(rows, patterns, lengths, zones_of_city, by_name)
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    text: str
+    cands: list[_Cand]
+
+
+def _squash(text: str) -> str:
+    """Text as names are matched in it: NFKC-folded, without whitespace or markdown marks."""
+    return re.sub(r"[\s#*>•·]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _scan(s: str, idx: _Index) -> list[_Hit]:
+    """All pattern occurrences in s, minus those lying inside a longer one (城区 inside 峄城区)."""
+    hits: list[_Hit] = []
+    for i in range(len(s)):
+        for n in idx.lengths:
+            if i + n <= len(s) and s[i:i + n] in idx.patterns:
+                hits.append(_Hit(i, i + n, s[i:i + n], idx.patterns[s[i:i + n]]))
+    return [h for h in hits
+            if not any(o is not h and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+                       for o in hits)]
+
+
+_ORGAN_AFTER = ("人民政府", "政府", "委", "党委", "县委", "区委", "市委", "旗委", "党工委", "管委会", "管理委员会")
+
+
+def _two_char_ok(s: str, hit: _Hit, row: dict) -> bool:
+    """Two-character names (单县, 城区, 新县) are words too: accept them only as a name."""
+    before = s[:hit.start]
+    if any(before.endswith(p) for p in _short_names(row["city"]) + _short_names(row["province"])):
+        return True
+    at_start = hit.start == 0 or before.endswith("中共")
+    return at_start and s[hit.end:].startswith(_ORGAN_AFTER)
+
+
+def _context_score(row: dict, near: str, header: str, body: str) -> int:
+    """How strongly the text ties a locality to its parent city and province (for 朝阳区, 河东区)."""
+    score = 0
+    for name in _short_names(row["city"]) + _short_names(row["province"]):
+        score += 4 * (name in near) + 2 * (name in header) + min(3, body.count(name))
+    return score
+
+
+def _resolve_hits(s: str, idx: _Index, header: str, body: str) -> list[tuple[dict, int]]:
+    """The localities named in one stretch of header text, each with its position."""
+    hits = _scan(s, idx)
+    city_hits = [(h.start, idx.rows[k]) for h in hits for c in h.cands if c.kind in ("name", "alias")
+                 for k in c.keys if idx.rows[k]["level"] == "city"
+                 or (idx.rows[k]["level"] == "province" and k in _MUNICIPALITIES)]
+    found: list[tuple[dict, int]] = []
+    for h in hits:
+        options: list[dict] = []
+        for c in h.cands:
+            if c.kind == "name":
+                options += [idx.rows[k] for k in c.keys if len(h.text) > 2 or _two_char_ok(s, h, idx.rows[k])]
+            elif c.kind == "alias":
+                options += [idx.rows[k] for k in c.keys]
+            elif c.kind == "stem":
+                row = idx.rows[c.keys[0]]
+                if any(n in s or n in header for n in _short_names(row["city"])):
+                    options.append(row)
+            elif c.kind == "short":
+                options += _short_form(c.suffix, h.start, city_hits, header, idx)
+        if not options:
+            continue
+        # Same-name places (朝阳区 in 北京市 and 长春市) are told apart by their parents.
+        best = max(options, key=lambda r: _context_score(r, s, header, body))
+        found.append((best, h.start))
+    if not any(LEVEL_RANK[r["level"]] >= 2 for r, _ in found):
+        found += _former_names(s, idx, header, body, hits)
+    return found
+
+
+def _short_form(suffix: str, pos: int, city_hits: list[tuple[int, dict]], header: str, idx: _Index) -> list[dict]:
+    """高新区 in a title: the zone of the city named before it (or anywhere in the header)."""
+    before = [r for p, r in city_hits if p < pos]
+    cities = before[-1:] or [r for _, r in city_hits]
+    if not cities:
+        cities = [r for r in idx.rows.values() if r["level"] == "city" and r["name"] in header][:1]
+    for city in cities:
+        zones = [z for z in idx.zones_of_city.get(city["code"], []) if z["name"].endswith(suffix)]
+        exact = [z for z in zones if any(z["name"] == n + suffix for n in _short_names(city["name"]))]
+        if exact or len(zones) == 1:
+            return (exact or zones)[:1]
+        if zones:
+            return [min(zones, key=lambda z: len(z["name"]))]
+    return []
+
+
+def _former_names(s: str, idx: _Index, header: str, body: str, hits: list[_Hit]) -> list[tuple[dict, int]]:
+    """撤县设区: a title naming 即墨市 or 某县 that is now 即墨区 / 某区 of the same city."""
+    found = []
+    for m in re.finditer(r"[\u4e00-\u9fff]{1,4}[县市]", s):
+        if any(h.start <= m.start() < h.end or h.start < m.end() <= h.end for h in hits):
+            continue
+        word = m.group(0)
+        for k in range(len(word) - 3, -1, -1):
+            stem = word[k:-1]
+            for new in (stem + "区", stem + "市"):
+                keys = [key for key in idx.by_name.get(new, []) if idx.rows[key]["level"] == "county"]
+                if keys:
+                    best = max((idx.rows[key] for key in keys), key=lambda r: _context_score(r, s, header, body))
+                    found.append((best, m.start() + k))
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+def _pick(found: list[tuple[dict, int]]) -> dict | None:
+    """The most specific locality named; among equals the one named most often, then first."""
+    if not found:
+        return None
+    counts: dict[str, int] = {}
+    for r, _ in found:
+        counts[r["key"]] = counts.get(r["key"], 0) + 1
+    return max(found, key=lambda f: (LEVEL_RANK[f[0]["level"]], counts[f[0]["key"]], -f[1]))[0]
+
+
+def resolve_locality(text: str, title: str | None = None) -> Locality | None:
+    """The reporting locality, from the title first, then the issuer, signature and opening lines.
+
+    Places named in the body ("与沂南县、河东区等80余个地区") are never candidates; they only
+    count as evidence when two places share a name.
+    """
+    idx = _index()
+    layout = _layout(text)
+    title = title or layout.title or ""
+    regions = [title, layout.fields.get("发文机关", ""), layout.signature, layout.opening]
+    header = _squash(" ".join(regions))
+    body = unicodedata.normalize("NFKC", text)
+    chosen = None
+    for i, region in enumerate(regions):
+        best = _pick(_resolve_hits(_squash(region), idx, header, body))
+        if best is None:
+            continue
+        if chosen is None:
+            chosen = best
+            if LEVEL_RANK[best["level"]] >= 2 or i >= 2:
+                break
+        # A title naming only the city (中共威海市委 …) may be refined by the issuer or
+        # signature, but only to a place inside it.
+        elif LEVEL_RANK[best["level"]] > LEVEL_RANK[chosen["level"]] and chosen["key"] in (
+                best["city_code"], best["province_code"]):
+            chosen = best
+            break
+        if i >= 2:
+            break
+    if chosen is None:
+        return None
+    return Locality(**{k: chosen[k] for k in LOCALITY_COLUMNS})
+
+
+# --------------------------------------------------------------------------- layout
+
+# Page chrome of government sites: breadcrumbs, buttons, footers.
+_CHROME_RE = re.compile(
+    r"^(首页|当前位置|您的位置|您当前的位置|位置)|[>»›＞]|^(打印|关闭|分享|收藏|返回|字号|【)|"
+    r"(版权所有|Copyright|ICP|网站标识码|主办单位|承办单位|技术支持|联系我们|网站地图|浏览次数|访问量|"
+    r"点击数|阅读次数|分享到|打印本页|关闭窗口|扫一扫|公安备案)",
+    re.IGNORECASE,
+)
+# "发文机关:乳山市人民政府" — a metadata field of a government information page.
+_FIELD_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
+_ORGAN_RE = re.compile(r"(人民政府|政府|委员会|管委会|党工委|工委|委|办公室|局|厅|院|司法部|法院|检察院|办事处)$")
+_TITLE_WORDS = re.compile(r"(法治|依法|法制|报告|情况|年度|工作)")
+
+
+def _clean(line: str) -> str:
+    """A line without indentation, markdown marks and list bullets."""
+    line = line.replace("\u3000", " ").replace("\xa0", " ").strip()
+    line = re.sub(r"^(#{1,6}|[*•·\-]|\*\*)\s*", "", line)
+    return line.replace("**", "").strip()
+
+
+def _is_organ(line: str) -> bool:
+    """An issuing body's name on a line of its own (中共峄城区委 峄城区人民政府)."""
+    parts = line.split()
+    return bool(parts) and len(line) <= 60 and not re.search(r"[。，,:：；]", line) and all(
+        _ORGAN_RE.search(p) for p in parts)
+
+
+def _is_title_line(line: str) -> bool:
+    return ("报告" in line and bool(_TITLE_WORDS.search(line.replace("报告", ""))) and len(line) <= 100
+            and not re.search(r"[。，,；;！？]|如下|[:：]$", line))
+
+
+def _is_title_start(line: str) -> bool:
+    """The first half of a title broken over two lines (关于2021年度法治政府建设 / 情况的报告)."""
+    return len(line) <= 60 and bool(re.search(r"关于|法治|(19|20)\d{2}\s*年", line)) and not re.search(
+        r"[。，,；;:：]", line)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    title: str | None
+    title_line: int  # index in `lines` of the title's last line, -1 if none
+    lines: list[str]  # cleaned lines, blank ones kept as ""
+    fields: dict[str, str]
+    opening: str  # the first lines after the title, up to the first section heading
+    signature: str  # the issuer lines standing above the closing date
+    signature_date: date | None
+
+
+def _join_title(parts: list[str]) -> str:
+    """One title from its lines, spaced as the issuer wrote it (meta: '… 管理委员会关于2021年…')."""
+    out = ""
+    for part in parts:
+        part = re.sub(r"\s+", " ", part)
+        if out:
+            glue = " " if _is_organ(out.split(" ")[-1]) and _is_organ(part) else ""
+            out += glue + part
+        else:
+            out = part
+    out = re.sub(r"\s*(\d+)\s*", r"\1", out)  # "关于 2021 年" -> "关于2021年"
+    out = re.sub(r"\s+(关于|\d)", r"\1", out)
+    # Keep a space only where it separates two issuing bodies.
+    tokens = out.split(" ")
+    joined = tokens[0]
+    for tok in tokens[1:]:
+        head = re.split(r"关于|\d", tok)[0]
+        joined += (" " if _ORGAN_RE.search(joined) and head and _is_organ(head) else "") + tok
+    return _fix_ocr(joined.strip())
+
+
+def _fix_ocr(s: str) -> str:
+    """Undo the OCR confusions of the alias table (峰城区 -> 峄城区) in a title or issuer."""
+    for wrong, right in _ocr_fixes().items():
+        s = s.replace(wrong, right)
+    return s
+
+
+@functools.cache
+def _ocr_fixes() -> dict[str, str]:
+    aliases = pl.read_csv(SEEDS_DIR / "locality_aliases.csv", infer_schema=False)
+    return {a["alias"]: a["name"] for a in aliases.iter_rows(named=True) if a["kind"] == "ocr"}
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(text: str) -> _Layout:
+    raw_lines = text.splitlines()
+    lines = [_clean(x) for x in raw_lines]
+    fields: dict[str, str] = {}
+    for line in lines[:80]:
+        m = _FIELD_RE.match(unicodedata.normalize("NFKC", line).replace(" ", ""))
+        if m and len(m.group(1)) <= 6:
+            fields.setdefault(m.group(1), m.group(2).strip())
+
+    def usable(i: int) -> bool:
+        line = lines[i]
+        return bool(line) and not _CHROME_RE.search(line) and not _FIELD_RE.match(
+            unicodedata.normalize("NFKC", line).replace(" ", ""))
+
+    # The title: the first report-like line near the top, with the issuer lines above it.
+    title, title_line = None, -1
+    window = [i for i in range(min(len(lines), 80)) if usable(i)]
+    for n, i in enumerate(window):
+        line = re.split(r"[_|]|\s-\s", lines[i])[0].strip()  # "<title>_某某政府网" from a page's <title>
+        parts: list[str] = []
+        if _is_title_line(line):
+            parts, last = [line], i
+        elif _is_title_start(line) and n + 1 < len(window) and window[n + 1] - i <= 2 and \
+                _is_title_line(lines[window[n + 1]]) and len(lines[window[n + 1]]) <= 30:
+            parts, last = [line, lines[window[n + 1]]], window[n + 1]
+        if not parts:
+            continue
+        k = n - 1
+        while k >= 0 and n - k <= 3 and i - window[k] <= 3 and _is_organ(lines[window[k]]):
+            parts.insert(0, lines[window[k]])
+            k -= 1
+        title, title_line = _join_title(parts), last
+        break
+    if "标题" in fields and not title:
+        title = fields["标题"]
+
+    # The opening: what follows the title until the first section heading.
+    opening: list[str] = []
+    for line in lines[title_line + 1:]:
+        if not line or _CHROME_RE.search(line):
+            continue
+        if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line) and opening:
+            break
+        opening.append(line)
+        if sum(map(len, opening)) > 400:
+            break
+
+    # The signature: issuer lines and a date at the end (web pages may add a footer after it).
+    signature, sig_date = "", None
+    tail = [i for i in range(len(lines) - 1, max(-1, len(lines) - 40), -1) if lines[i]]
+    for n, i in enumerate(tail):
+        d = _parse_date(lines[i], whole=True)
+        if d is None:
+            continue
+        sig_date, organs = d, []
+        for j in tail[n + 1:n + 4]:
+            if not _is_organ(lines[j]):
+                break
+            organs.insert(0, lines[j])
+        signature = " ".join(organs)
+        break
+    return _Layout(title, title_line, lines, fields, "\n".join(opening), signature, sig_date)
+
+
+# --------------------------------------------------------------------------- title, dates, numbers
+
+def find_title(text: str) -> str | None:
+    """The report's title, its lines joined, without markdown or page navigation."""
+    return _layout(text).title
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(s: str) -> int | None:
+    """Small Chinese numerals of dates: 二〇二二 -> 2022, 二十九 -> 29, 十二 -> 12."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else 10 * t + o
+    digits = [_CN_DIGITS.get(c) for c in s]
+    return None if not digits or None in digits else int("".join(map(str, digits)))
+
+
+_NUM = r"[0-9〇零○一二三四五六七八九十]"
+_DATE_RE = re.compile(
+    rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,2}})\s*月\s*({_NUM}{{1,3}})\s*日"
+    r"|((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
+)
+
+
+def _parse_date(s: str, whole: bool = False) -> date | None:
+    """A date written as 2022年1月29日, 二〇二二年一月二十九日 or 2022-01-19; None if there is none."""
+    s = unicodedata.normalize("NFKC", s).strip()
+    m = _DATE_RE.fullmatch(s.strip("()（） ")) if whole else _DATE_RE.search(s)
+    if not m:
+        return None
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    parts = [_cn_number(x) for x in (y, mo, d)]
+    if None in parts:
+        return None
+    try:
+        return date(*parts)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def find_published(text: str) -> date | None:
+    """The report's date: the page's 成文日期/发布日期, else the date under the signature."""
+    layout = _layout(text)
+    for key in ("成文日期", "发文日期", "印发日期", "公开发布日期", "发布日期", "发布时间", "公开日期"):
+        if key in layout.fields and (d := _parse_date(layout.fields[key])):
+            return d
+    if layout.signature_date:
+        return layout.signature_date
+    # Some reports give the date under the title: "（2022年1月29日）".
+    for line in layout.lines[layout.title_line + 1:layout.title_line + 4]:
+        if d := _parse_date(line, whole=True):
+            return d
+    return None
+
+
+_DOC_NO_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号")
+
+
+def find_doc_number(text: str) -> str | None:
+    """The report's own document number (乳政字〔2022〕4号), never one it cites in the body."""
+    layout = _layout(text)
+    for key in ("发文字号", "文号"):
+        if key in layout.fields and (m := _DOC_NO_RE.search(layout.fields[key])):
+            return re.sub(r"\s+", "", m.group(0))
+    # Only the header: the body cites other documents' numbers.
+    head_end = layout.title_line + 1 + len(layout.opening.splitlines()) + 3
+    head = "\n".join(layout.lines[:max(head_end, 1)])
+    if m := _DOC_NO_RE.search(head):
+        return re.sub(r"\s+", "", m.group(0))
+    return None
+
+
+def find_issuer(text: str) -> str | None:
+    """The issuing bodies: the page's 发文机关, else the signature, else the title's issuer part."""
+    layout = _layout(text)
+    if layout.fields.get("发文机关"):
+        return _fix_ocr(layout.fields["发文机关"])
+    if layout.signature:
+        return _fix_ocr(layout.signature)
+    if layout.title:
+        head = re.split(r"关于|(?:19|20)\d{2}年", layout.title)[0].strip()
+        if head and all(_ORGAN_RE.search(p) for p in head.split()):
+            return head
+    return None
+
+
+_YEAR_RE = re.compile(rf"((?:19|20)\d{{2}}|[二][〇零○][一二三四五六七八九〇零○][〇零○一二三四五六七八九])\s*年(?!\s*{_NUM}{{1,2}}\s*月)")
+
+
+def _years(s: str) -> list[int]:
+    return [y for m in _YEAR_RE.finditer(unicodedata.normalize("NFKC", s)) if (y := _cn_number(m.group(1)))]
+
+
+def find_year(text: str, title: str | None = None, published: date | None = None) -> int | None:
+    """The year the report covers: from the title, else the opening, else the publication date.
+
+    The publication date is the last resort: a report published in January covers
+    the year before ("2022年1月29日" -> 2021).
+    """
+    layout = _layout(text)
+    title = title or layout.title
+    if title and (years := _years(title)):
+        return years[0]  # "2021年…情况和2022年工作安排": the first year is the one reported on
+    if years := _years(layout.opening):
+        return years[0]
+    published = published or find_published(text)
+    if published:
+        return published.year - 1 if published.month <= 6 else published.year
+    return None
+
+
+def read_metadata(text: str) -> ReportMetadata:
+    """Everything a report says about itself."""
+    title = find_title(text)
+    published = find_published(text)
+    return ReportMetadata(
+        title=title,
+        locality=resolve_locality(text, title),
+        year=find_year(text, title, published),
+        published=published,
+        doc_number=find_doc_number(text),
+        issuer=find_issuer(text),
+    )

@@ -1,0 +1,136 @@
+"""One report from file to facts: scan the inbox, read a file, extract its facts.
+
+These are the three calls the Dagster assets make; they know nothing of Dagster
+and never raise on bad input: a file that cannot be used becomes a `Rejection`
+with a reason an analyst can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from models import Locality, Mention, Rejection, Report, SourceFile
+from pipelines.extract.mentions import SEEDS, find_indicators
+from pipelines.extract.text import decode_bytes
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+MAX_BYTES = 20 * 1024 * 1024  # a report is tens of KB; anything this large is not a report
+
+
+def _source_digest() -> str:
+    """A checksum of the extraction code and the seed tables it reads: a change re-extracts."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")) + sorted(SEEDS.glob("*.csv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = f"0.1.0+{_source_digest()}"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def scan_inbox(reports_dir: Path) -> list[SourceFile]:
+    """Every candidate report file in a folder (not recursive), sorted by name.
+
+    The report id is the first 16 hex digits of the content's sha256, so that a
+    renamed file keeps its id and the same bytes twice are one report.
+    """
+    files: list[SourceFile] = []
+    for path in sorted(p for p in Path(reports_dir).iterdir() if p.is_file() and not p.name.startswith(".")):
+        digest = file_sha256(path)
+        files.append(SourceFile(
+            report_id=digest[:16], file_name=path.name, path=str(path.resolve()),
+            sha256=digest, size_bytes=path.stat().st_size,
+        ))
+    return files
+
+
+def _reject(src: SourceFile, stage: str, reason: str) -> Rejection:
+    return Rejection(file_name=src.file_name, path=src.path, sha256=src.sha256, stage=stage, reason=reason)
+
+
+def read_text(src: SourceFile) -> tuple[str, str, str] | Rejection:
+    """(text, format, encoding) of a file, or why it cannot be read."""
+    path = Path(src.path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return _reject(src, "read", f"unsupported file type {suffix or '(none)'}; expected one of {SUPPORTED_SUFFIXES}")
+    if src.size_bytes == 0:
+        return _reject(src, "read", "empty file")
+    if src.size_bytes > MAX_BYTES:
+        return _reject(src, "read", f"file is {src.size_bytes} bytes, over the {MAX_BYTES}-byte limit")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _reject(src, "read", f"cannot read file: {exc}")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _reject(src, "decode", "binary content (NUL bytes) in a text file")
+    try:
+        text, encoding = decode_bytes(data)
+    except UnicodeDecodeError as exc:
+        return _reject(src, "decode", f"undecodable bytes (tried UTF-8, UTF-16, GB18030): {exc.reason} at byte {exc.start}")
+    if not text.strip():
+        return _reject(src, "decode", "no text after decoding")
+    fmt = "md" if suffix in (".md", ".markdown") else "txt"
+    return text, fmt, encoding
+
+
+def read_report(src: SourceFile) -> Report | Rejection:
+    """Read a file and establish the report's identity (locality, year, title)."""
+    from pipelines.extract.metadata import read_metadata  # reference tables load on first use
+
+    read = read_text(src)
+    if isinstance(read, Rejection):
+        return read
+    text, fmt, encoding = read
+    meta = read_metadata(text)
+    if meta.locality is None:
+        return _reject(src, "metadata", "no recognizable reporting locality in the title or opening lines")
+    if meta.year is None:
+        return _reject(src, "metadata", "no year found in the title, the opening, or a publication date")
+    locality: Locality = meta.locality
+    return Report(
+        report_id=src.report_id, file_name=src.file_name, sha256=src.sha256, size_bytes=src.size_bytes,
+        format=fmt, encoding=encoding, text=text, title=meta.title, locality=locality, year=meta.year,
+        published=meta.published, doc_number=meta.doc_number, issuer=meta.issuer,
+        ingested_at=datetime.now(UTC),
+    )
+
+
+@cache
+def _classifier():
+    from pipelines.extract.classify import Classifier
+
+    return Classifier.from_seeds(SEEDS)
+
+
+def extract_facts(report: Report) -> list[Mention]:
+    """Every indicator of a report, classified, with spans into `report.text`."""
+    norm, found = find_indicators(report.text)
+    classifier = _classifier()
+    mentions: list[Mention] = []
+    for f in found:
+        start, end = norm.span(f.start, f.end)
+        s_start, s_end = norm.span(f.sentence.start, f.sentence.end)
+        domain, metric = classifier.classify(f.metric_text, f.sentence.text, f.sentence.heading, f.unit, f.kind)
+        mentions.append(Mention(
+            span_start=start, span_end=end, mention=report.text[start:end],
+            raw_value=f.raw_value, raw_unit=f.raw_unit.strip(), multiplier=f.multiplier,
+            value=f.value, unit=f.unit, qualifier=f.qualifier, kind=f.kind,
+            metric_text=f.metric_text, sentence=report.text[s_start:s_end].strip(),
+            sentence_start=s_start + len(report.text[s_start:s_end]) - len(report.text[s_start:s_end].lstrip()),
+            heading=f.sentence.heading, domain=domain, metric=metric,
+        ))
+    return mentions

@@ -1,0 +1,88 @@
+"""The indicator rules on sentences written the way reports write them."""
+
+import pytest
+
+from pipelines.extract.mentions import find_indicators
+
+
+def facts(text: str) -> list[tuple[str, float, str, str, str]]:
+    norm, found = find_indicators(text)
+    out = []
+    for f in found:
+        a, b = norm.span(f.start, f.end)
+        out.append((text[a:b], f.value, f.unit, f.qualifier, f.kind))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("承接省级权力事项 47 项，市级权力事项 50 项。",
+         [("47 项", 47, "项", "exact", "count"), ("50 项", 50, "项", "exact", "count")]),
+        ("为困难群众减免法律服务费用65万余元。", [("65万余元", 650_000, "元", "approx", "amount")]),
+        ("投资 5000 余万元建设雪亮工程。", [("5000 余万元", 50_000_000, "元", "approx", "amount")]),
+        ("共接收民生诉求 18.9 万件。", [("18.9 万件", 189_000, "件", "exact", "count")]),
+        ("解答群众法律咨询3千余人次。", [("3千余人次", 3000, "人次", "approx", "count")]),
+        ("惠及群众上万人。", [("上万人", 10_000, "人", "over", "count")]),
+        ("两次召开行政指导工作推进会。", [("两次", 2, "次", "exact", "count")]),
+        ("调处成功率超过98%。", [("98%", 98, "%", "over", "ratio")]),
+        ("被纠错率同比下降19.3%。", [("19.3%", -19.3, "%", "exact", "change")]),
+        ("减少证明材料66项。", [("66项", -66, "项", "exact", "change")]),
+        ("企业开办 0.5 个工作日办结。", [("0.5 个工作日", 0.5, "工作日", "exact", "duration")]),
+        ("确保专题学习培训不少于60学时。", [("60学时", 60, "学时", "at_least", "duration")]),
+        ("对 600 余科级干部完成述法报告。", [("600 余", 600, "名", "approx", "count")]),
+        ("累计阅读量达 1.5 万。", [("1.5 万", 15_000, "次", "exact", "count")]),
+        ("全区办理案件１２３件，占比６．５％。", [("１２３件", 123, "件", "exact", "count"), ("６．５％", 6.5, "%", "exact", "ratio")]),
+        ("受理案件三千二百余件，调解成功率百分之九十五，五成以上群众满意。",
+         [("三千二百余件", 3200, "件", "approx", "count"), ("百分之九十五", 95, "%", "exact", "ratio"),
+          ("五成", 50, "%", "over", "ratio")]),
+        ("比去年降低近20%。", [("20%", -20, "%", "under", "change")]),
+        ("累计签约120841人。", [("120841人", 120_841, "人", "exact", "count")]),
+        ("2021年，涉区直部门行政复议11件，行政复议案件3件，被纠错\n\n2件。涉区直部门行政诉讼9件。",
+         [("11件", 11, "件", "exact", "count"), ("3件", 3, "件", "exact", "count"),
+          ("2件", 2, "件", "exact", "count"), ("9件", 9, "件", "exact", "count")]),
+        ("培训3-5个班次。", [("3-5个", 3, "个", "at_least", "count")]),
+    ],
+)
+def test_reads_quantities(text: str, expected: list[tuple]) -> None:
+    assert facts(text) == [(m, pytest.approx(v), u, q, k) for m, v, u, q, k in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年12月31日前完成。",
+        "发布时间：2022-01-19 09:18  浏览次数：1234",
+        "印发《威海市法治政府建设实施纲要（2021－2025年）》，淄高新管办字〔2021〕12号。",
+        "推行“一业一证”“三联办”改革，落实1+2+N模式，做到“四个100%”。",
+        "咨询电话：0631-5212345。",
+        "整合12345政务热线和110服务台。",
+        "一是加强领导。第一，全市排名第3，位居前三。",
+        "全面落实行政执法三项制度，运用四种形态。",
+        "从三个方面收集群众诉求，数十人参加。",
+        "开庭前1个工作日报备。",
+        "高区政务微博粉丝数位居全市同类政务微博第一。",
+        "深入贯彻党的十九大和十九届历次全会精神，实施“十四五”规划，开展八五普法。",
+    ],
+)
+def test_not_indicators(text: str) -> None:
+    assert facts(text) == []
+
+
+def test_plan_sections_are_skipped() -> None:
+    text = "一、2021年主要成效\n办理案件12件。\n二、2022年工作打算\n力争新增调解员100名，开展培训3次。\n"
+    assert [f[0] for f in facts(text)] == ["12件"]
+
+
+def test_shared_number_is_one_fact_per_rate() -> None:
+    norm, found = find_indicators("报备及时率和规范率均为100%。网格员入户率、基础信息采集率、网格群覆盖率达100%。")
+    assert [f.metric_text for f in found] == ["报备及时率", "规范率", "网格员入户率", "基础信息采集率", "网格群覆盖率"]
+    assert all(f.value == 100 and f.kind == "ratio" for f in found)
+
+
+def test_spans_point_into_the_raw_text() -> None:
+    text = "### （一）依法行政\n\n全面做好省、市行政权力事项下放承接，承接省级权力事项 47 项，其中被纠错\n\n2件，群众满意率达到 99.5％。"
+    norm, found = find_indicators(text)
+    for f in found:
+        a, b = norm.span(f.start, f.end)
+        assert text[a:b].replace(" ", "").replace("％", "%")[:1].isdigit()

@@ -117,7 +117,7 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
         instance = open_instance(stack)
         register_reports(instance, ids)
         defs = build_definitions(db=tmp, reports_dir=reports_dir, seeds=seeds, staging=staging)
-        job = defs.get_job_def(BUILD_JOB)
+        job = defs.resolve_job_def(BUILD_JOB)
         run_kwargs: dict = {
             "instance": instance, "raise_on_error": False,
             # Dagster's own log lines would drown the progress bar; failures are reported below.

@@ -341,6 +341,12 @@ def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def scalar(con: duckdb.DuckDBPyConnection, query: str) -> object:
+    """The single value of a query. fetchall(), not fetchone(): duckdb 2.0 refuses new
+    work on a connection whose last result was not fetched to the end (notes trap 2)."""
+    return con.execute(query).fetchall()[0][0]
+
+
 def frame(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None = None) -> pl.DataFrame:
     """A query's result as a polars frame (duckdb 2.0: through Arrow; execute() results would copy)."""
     return pl.from_arrow(con.sql(query, params=params).to_arrow_table())

@@ -69,10 +69,10 @@ def warehouse_tables(context: dg.AssetExecutionContext, inbox: InboxResource,
                 meta["not_staged_yet"] = summary.missing
             yield dg.MaterializeResult(asset_key=table, metadata=meta)
             progress.advance("table", table)
-        bad = con.execute("""
+        bad = load.scalar(con, """
             SELECT count(*) FROM fact_indicator f JOIN dim_report r USING (report_id)
             WHERE substr(r.text, f.span_start + 1, f.span_end - f.span_start) <> f.mention
-        """).fetchone()[0]
+        """)
     yield dg.AssetCheckResult(check_name=FACT_SPANS_CHECK, asset_key="fact_indicator", passed=bad == 0,
                               metadata={"mismatched_spans": bad})
 
@@ -82,7 +82,7 @@ def analyst_views(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """indicator_facts (the flat contract analysts and the evaluation read) and metric_series."""
     with warehouse.connect() as con:
         views = load.create_views(con)
-        counts = {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in views}
+        counts = {v: load.scalar(con, f"SELECT count(*) FROM {v}") for v in views}
         preview = load.frame(con, "SELECT report_file, locality, year, metric_text, value, unit, kind "
                                   "FROM indicator_facts ORDER BY report_file, span_start LIMIT 10")
     progress.advance("table", "analyst_views")

@@ -130,6 +130,7 @@ class _Index:
     lengths: list[int]
     zones_of_city: dict[str, list[dict]]
     by_name: dict[str, list[str]]
+    city_forms: dict[str, list[dict]]  # 威海市 / 威海 -> the city (municipalities too)
 
 
 @functools.cache
@@ -169,7 +170,12 @@ def _index(divisions_dir: Path | None = None, aliases_csv: Path | None = None) -
             raise ValueError(f"locality_aliases.csv: {a['alias']} -> {a['name']} ({a['city']}) is no known locality")
         patterns.setdefault(a["alias"], []).append(_Cand("alias", tuple(keys)))
     lengths = sorted({len(p) for p in patterns}, reverse=True)
-    return _Index(rows, patterns, lengths, zones_of_city, by_name)
+    city_forms: dict[str, list[dict]] = {}
+    for r in rows.values():
+        if r["level"] == "city" or (r["level"] == "province" and r["code"] in _MUNICIPALITIES):
+            for form in _short_names(r["name"]):
+                city_forms.setdefault(form, []).append(r)
+    return _Index(rows, patterns, lengths, zones_of_city, by_name, city_forms)
 
 
 @dataclass
@@ -236,7 +242,7 @@ def _resolve_hits(s: str, idx: _Index, header: str, body: str) -> list[tuple[dic
                 if any(n in s or n in header for n in _short_names(row["city"])):
                     options.append(row)
             elif c.kind == "short":
-                options += _short_form(c.suffix, h.start, city_hits, header, idx)
+                options += _short_form(c.suffix, s, h.start, city_hits, header, idx)
         if not options:
             continue
         # Same-name places (朝阳区 in 北京市 and 长春市) are told apart by their parents.
@@ -247,12 +253,15 @@ def _resolve_hits(s: str, idx: _Index, header: str, body: str) -> list[tuple[dic
     return found
 
 
-def _short_form(suffix: str, pos: int, city_hits: list[tuple[int, dict]], header: str, idx: _Index) -> list[dict]:
-    """高新区 in a title: the zone of the city named before it (or anywhere in the header)."""
+def _short_form(suffix: str, s: str, pos: int, city_hits: list[tuple[int, dict]], header: str,
+                idx: _Index) -> list[dict]:
+    """高新区 in a title: the zone of the city named just before it (威海高区), else elsewhere in the header."""
+    cities = [r for n in (4, 3, 2) if pos >= n for r in idx.city_forms.get(s[pos - n:pos], [])][:1]
     before = [r for p, r in city_hits if p < pos]
-    cities = before[-1:] or [r for _, r in city_hits]
+    cities = cities or before[-1:] or [r for _, r in city_hits]
     if not cities:
-        cities = [r for r in idx.rows.values() if r["level"] == "city" and r["name"] in header][:1]
+        in_header = sorted((header.find(f), r["key"]) for f, rs in idx.city_forms.items() for r in rs if f in header)
+        cities = [idx.rows[k] for _, k in in_header[:1]]
     for city in cities:
         zones = [z for z in idx.zones_of_city.get(city["code"], []) if z["name"].endswith(suffix)]
         exact = [z for z in zones if any(z["name"] == n + suffix for n in _short_names(city["name"]))]
@@ -453,8 +462,8 @@ def _layout(text: str) -> _Layout:
     # The opening: what follows the title until the first section heading.
     opening: list[str] = []
     for line in lines[title_line + 1:]:
-        if not line or _CHROME_RE.search(line):
-            continue
+        if not line or _CHROME_RE.search(line) or re.search(r"[:：]$", line):
+            continue  # the salutation (威海市人民政府：) names the addressee, not the author
         if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line) and opening:
             break
         opening.append(line)

@@ -26,12 +26,14 @@ HEADING_RE = re.compile(
 )
 # Sections that plan the coming year rather than report results.
 PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|努力方向|工作重点|重点工作|展望)")
+PLAN_SUBHEADING_RE = re.compile(r"(下一步|下步|工作打算|工作安排|工作计划|工作思路|努力方向)")
 # Lines of a web page's chrome: navigation, metadata blocks, footers, share buttons.
 BOILERPLATE_RE = re.compile(
     r"(首页|当前位置|您的位置|政府信息公开|版权所有|Copyright|©|ICP|网站标识码|主办单位|承办单位|"
     r"技术支持|联系电话|联系我们|网站地图|浏览次数|访问量|点击数|阅读次数|分享到|打印本页|关闭窗口|"
     r"发文机关|成文日期|发布日期|公开发布日期|主题分类|文件类型|发文字号|所属单位|索引号|公安备案|"
-    r"信息来源|来源:|字号|【|扫一扫|微信|微博|邮编|地址:|传真)",
+    r"信息来源|来源:|字号|【|扫一扫|微信|微博|邮编|地址:|传真|上一篇|下一篇|责任编辑|编辑:|相关链接|"
+    r"相关文章|相关附件|附件:|字体|点击率|阅读数|收藏|返回顶部|手机版|无障碍|登录|注册)",
     re.IGNORECASE,
 )
 
@@ -147,6 +149,8 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
             heading = line.strip().strip("#* ").strip()
             if top_level:
                 in_plan = bool(PLAN_HEADING_RE.search(line))
+            elif PLAN_SUBHEADING_RE.search(line):
+                in_plan = True  # a plan sub-section runs to the next top-level heading
         boiler = bool(BOILERPLATE_RE.search(line)) and (len(line.strip()) < 80 or "|" in line)
         # Sentences inside the line, with their offsets.
         for m in re.finditer(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?", line):

@@ -26,7 +26,7 @@ lint: $(STAMP)
 
 dev: $(STAMP)
 	mkdir -p .dagster_home
-	DAGSTER_HOME=$(CURDIR)/.dagster_home INDICATORS_HOME=$(CURDIR) cp -n dagster.yaml .dagster_home/dagster.yaml || true
+	cp dagster.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m pipelines.definitions
 
 clean:

@@ -69,6 +69,8 @@ def _failure_message(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             err = event.step_failure_data.error
+            while err.cause is not None:  # the user's exception, not Dagster's wrapper
+                err = err.cause
             return f"step {event.step_key} failed: {err.message.strip()}"
     return "the run failed (see the Dagster log above)"
 

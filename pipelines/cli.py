@@ -2,6 +2,7 @@
 
     indicators build [--reports DIR] [--db PATH] [--full]
     indicators query [--db PATH] [--format table|csv|json] "SQL"
+    indicators evaluate --gold DIR --reports DIR [--db PATH] [--json]
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ app = typer.Typer(help="Indicators from local governments' rule-of-law reports, 
 out = Console()
 err = Console(stderr=True)
 
-ReportsOpt = Annotated[Path | None, typer.Option("--reports", help="Inbox of report files [default: seeds/reports, env INDICATORS_REPORTS]")]
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file [default: warehouse/indicators.duckdb, env INDICATORS_DB]")]
+ReportsOpt = Annotated[Path | None, typer.Option("--reports", help="Inbox of report files (default: seeds/reports; env INDICATORS_REPORTS)")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default: warehouse/indicators.duckdb; env INDICATORS_DB)")]
 
 
 class Format(StrEnum):
@@ -39,7 +40,7 @@ class Format(StrEnum):
 def build(
     reports: ReportsOpt = None,
     db: DbOpt = None,
-    seeds: Annotated[Path | None, typer.Option("--seeds", help="Reference data [default: seeds]")] = None,
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="Reference data (default: seeds; env INDICATORS_SEEDS)")] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-read every report, even those already staged")] = False,
 ) -> None:
     """Read new reports, extract their indicators and rebuild the warehouse (one Dagster run)."""
@@ -115,6 +116,30 @@ def query(
     finally:
         con.close()
     _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold files: <report stem>.jsonl (+ .meta.json)")],
+    reports: Annotated[Path, typer.Option("--reports", help="Folder of the annotated reports")],
+    db: Annotated[Path | None, typer.Option("--db", help="Score this warehouse's indicator_facts instead of extracting afresh")] = None,
+    show: Annotated[int, typer.Option("--show", help="How many misses / false positives to list")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON")] = False,
+    min_f1: Annotated[float | None, typer.Option("--min-f1", help="Exit 1 when fact F1 is below this")] = None,
+) -> None:
+    """Precision, recall and F1 of the extractor against your own annotated reports."""
+    from pipelines.evaluate import evaluate as run_evaluation
+    from pipelines.evaluate import format_report, predictions_from_db, predictions_from_reports
+
+    preds = predictions_from_db(db) if db else predictions_from_reports(reports)
+    scores = run_evaluation(gold, reports, preds)
+    summary = scores.summary()
+    if as_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    else:
+        out.print(format_report(scores, show), markup=False, highlight=False)
+    if min_f1 is not None and summary["fact"]["f1"] < min_f1:  # type: ignore[index]
+        raise typer.Exit(1)
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: Format) -> None:

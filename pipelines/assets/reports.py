@@ -6,7 +6,7 @@ One dynamic partition per report (key = report_id). Every asset loops over
 returning values: fan-in through the IO manager is fragile (notes trap 3).
 """
 
-
+# No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.
 import warnings
 
 import dagster as dg

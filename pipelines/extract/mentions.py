@@ -83,8 +83,8 @@ class Found:
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     """Short quoted names (“三联办”, 《…》): numbers inside them are part of a name."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」", text)]
-    return spans
+    pattern = r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -228,11 +228,8 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
     quoted = _quoted_spans(text)
     found: list[Found] = []
     prev_end = 0
-    range_lowers: set[int] = set()
-    for i, q in enumerate(qs):
-        lower = _range_lower(text, qs, i)
-        if lower is not None:
-            range_lowers.add(i - 1)
+    # the lower bound of a range "3-5个" is read with its upper bound
+    range_lowers = {i - 1 for i in range(len(qs)) if _range_lower(text, qs, i) is not None}
     for i, q in enumerate(qs):
         if i in range_lowers:
             continue
@@ -253,17 +250,13 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         clause_prefix = text[c_start:start]
         qualifier = "at_least" if lower else _qualifier(q, before, after, clause_prefix)
         kind, sign = _kind_and_sign(q, clause_prefix, before)
-        value = (lower_value(lower) if lower else q.value) * sign
+        value = (lower.value if lower else q.value) * sign
         metric = _metric_text(text, q, start, c_start, prev_end if prev_end > c_start else c_start)
         base = Found(start, q.end, q.raw_value if not lower else text[start:q.start] + q.raw_value,
                      q.raw_unit, q.multiplier, value, unit, qualifier, kind, metric, sent)
         found.extend(_expand_shared(base, text, clause_prefix, found))
         prev_end = q.end
     return found
-
-
-def lower_value(q: Quantity) -> float:
-    return q.value
 
 
 def _expand_shared(base: Found, text: str, clause_prefix: str, earlier: list[Found]) -> list[Found]:

@@ -5,6 +5,16 @@ official division codes in `seeds/divisions` plus the hand-kept alias table
 `seeds/locality_aliases.csv` (zones without a code, short forms, OCR errors,
 former names). Only the report's own header — title, issuer, opening lines and
 signature — is searched for it: the body names many other places.
+
+`locality_aliases.csv` (alias,name,city,kind,reason), by kind:
+  zone    a locality of its own without a statistical code, keyed "zone:<name>",
+          under `city`;
+  short   a short form; a `name` written "*suffix" means "the zone of the city
+          named next to it (or in the header) whose name ends with suffix";
+  ocr     an OCR misreading (also corrected in titles and issuers);
+  alias   another name of the same place;
+  former  the name before a change (撤县设区). Unknown 某某县/某某市 in a title are
+          also tried as 某某区/某某市 of the same city without a row.
 """
 
 from __future__ import annotations
@@ -223,8 +233,12 @@ def _context_score(row: dict, near: str, header: str, body: str) -> int:
     return score
 
 
-def _resolve_hits(s: str, idx: _Index, header: str, body: str) -> list[tuple[dict, int]]:
-    """The localities named in one stretch of header text, each with its position."""
+def _resolve_hits(s: str, idx: _Index, header: str, body: str, former: bool = False) -> list[tuple[dict, int]]:
+    """The localities named in one stretch of header text, each with its position.
+
+    `former`: also read unknown 某某县/某某市 as a renamed county (title and issuer only:
+    running text is full of words ending in 市).
+    """
     hits = _scan(s, idx)
     city_hits = [(h.start, idx.rows[k]) for h in hits for c in h.cands if c.kind in ("name", "alias")
                  for k in c.keys if idx.rows[k]["level"] == "city"
@@ -248,7 +262,7 @@ def _resolve_hits(s: str, idx: _Index, header: str, body: str) -> list[tuple[dic
         # Same-name places (朝阳区 in 北京市 and 长春市) are told apart by their parents.
         best = max(options, key=lambda r: _context_score(r, s, header, body))
         found.append((best, h.start))
-    if not any(LEVEL_RANK[r["level"]] >= 2 for r, _ in found):
+    if former and not any(LEVEL_RANK[r["level"]] >= 2 for r, _ in found):
         found += _former_names(s, idx, header, body, hits)
     return found
 
@@ -279,7 +293,7 @@ def _former_names(s: str, idx: _Index, header: str, body: str, hits: list[_Hit])
         if any(h.start <= m.start() < h.end or h.start < m.end() <= h.end for h in hits):
             continue
         word = m.group(0)
-        for k in range(len(word) - 3, -1, -1):
+        for k in range(len(word) - 2):  # the longest stem first: 中共即墨市 -> 即墨
             stem = word[k:-1]
             for new in (stem + "区", stem + "市"):
                 keys = [key for key in idx.by_name.get(new, []) if idx.rows[key]["level"] == "county"]
@@ -317,7 +331,7 @@ def resolve_locality(text: str, title: str | None = None) -> Locality | None:
     body = unicodedata.normalize("NFKC", text)
     chosen = None
     for i, region in enumerate(regions):
-        best = _pick(_resolve_hits(_squash(region), idx, header, body))
+        best = _pick(_resolve_hits(_squash(region), idx, header, body, former=i < 2))
         if best is None:
             continue
         if chosen is None:
@@ -367,8 +381,14 @@ def _is_organ(line: str) -> bool:
 
 
 def _is_title_line(line: str) -> bool:
-    return ("报告" in line and bool(_TITLE_WORDS.search(line.replace("报告", ""))) and len(line) <= 100
-            and not re.search(r"[。，,；;！？]|如下|[:：]$", line))
+    """A report title: '…关于2021年度法治政府建设情况的报告', '…2021年法治政府建设工作总结'."""
+    if len(line) > 100 or re.search(r"[。，,；;！？]|如下|[:：]$", line):
+        return False
+    if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line):
+        return False  # a section heading
+    if "报告" in line:
+        return bool(_TITLE_WORDS.search(line.replace("报告", "")))
+    return bool(re.search(r"(法治|依法行政).*(总结|情况)$", line))
 
 
 def _is_title_start(line: str) -> bool:
@@ -425,6 +445,10 @@ def _ocr_fixes() -> dict[str, str]:
 @functools.lru_cache(maxsize=32)
 def _layout(text: str) -> _Layout:
     raw_lines = text.splitlines()
+    if len(text) > 2000 and len(raw_lines) < len(text) / 500:
+        # Text extracted without line breaks (some HTML/PDF tools): fall back on runs of
+        # spaces, bullets and sentence ends as line breaks.
+        raw_lines = re.split(r"\s{2,}|[•·]|(?<=[。！？])", text)
     lines = [_clean(x) for x in raw_lines]
     fields: dict[str, str] = {}
     for line in lines[:80]:
@@ -445,6 +469,9 @@ def _layout(text: str) -> _Layout:
         parts: list[str] = []
         if _is_title_line(line):
             parts, last = [line], i
+            nxt = lines[window[n + 1]] if n + 1 < len(window) else ""
+            if not line.endswith(("报告", "总结")) and len(nxt) <= 8 and re.fullmatch(r"[的之]?(工作)?(报告|总结)", nxt):
+                parts, last = [line, nxt], window[n + 1]  # "…建设情况" / "的报告"
         elif _is_title_start(line) and n + 1 < len(window) and window[n + 1] - i <= 2 and \
                 _is_title_line(lines[window[n + 1]]) and len(lines[window[n + 1]]) <= 30:
             parts, last = [line, lines[window[n + 1]]], window[n + 1]
@@ -484,7 +511,8 @@ def _layout(text: str) -> _Layout:
             organs.insert(0, lines[j])
         signature = " ".join(organs)
         break
-    return _Layout(title, title_line, lines, fields, "\n".join(opening), signature, sig_date)
+    # Cut long: text without line breaks would otherwise hand the whole body in as "opening".
+    return _Layout(title, title_line, lines, fields, "\n".join(opening)[:500], signature, sig_date)
 
 
 # --------------------------------------------------------------------------- title, dates, numbers
@@ -505,8 +533,8 @@ def _cn_number(s: str) -> int | None:
         return int(s)
     if "十" in s:
         tens, _, ones = s.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
+        t = _CN_DIGITS.get(tens) if tens else 1
+        o = _CN_DIGITS.get(ones) if ones else 0
         return None if t is None or o is None else 10 * t + o
     digits = [_CN_DIGITS.get(c) for c in s]
     return None if not digits or None in digits else int("".join(map(str, digits)))

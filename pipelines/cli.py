@@ -137,7 +137,7 @@ def evaluate(
     if as_json:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     else:
-        out.print(format_report(scores, show), markup=False, highlight=False)
+        sys.stdout.write(format_report(scores, show) + "\n")
     if min_f1 is not None and summary["fact"]["f1"] < min_f1:  # type: ignore[index]
         raise typer.Exit(1)
 

@@ -32,7 +32,9 @@ SENTENCE_WEIGHT = 1.0
 # A catalog metric that fits is evidence for its domain, not a verdict: the gold
 # files file 可网办事项率 (metric online_service_rate, functions) under digital.
 METRIC_DOMAIN_BONUS = 2.0
-HEADING_CAP: float | None = None
+# A long heading ("三、党政主要负责人履行推进法治建设第一责任人职责…") packs many keywords
+# yet covers items of every kind: its total say is capped. None = no cap.
+HEADING_CAP: float | None = 6.0
 SENTENCE_CAP: float | None = None
 FALLBACK_DOMAIN = "functions"  # 政府职能: the widest domain, for numbers nothing points anywhere
 

@@ -165,10 +165,14 @@ def _clean_metric(text: str) -> str:
 
 def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_end: int) -> str:
     start = max(clause_start, prev_end)
-    before = _clean_metric(sent[start:q_start])
+    raw_before = sent[start:q_start]
+    if prev_end > clause_start and raw_before.rstrip().endswith(("、", "和", "及", "与")):
+        # "2 个重大行政决策、7 个规范性文件": the words before belong to the previous number
+        raw_before = ""
+    before = _clean_metric(raw_before)
     if len(before) >= 3 and not re.fullmatch(r"[对向在为给与和从]\S{0,2}", before):
         return before
-    after = sent[q.end:_clause_end(sent, q.end)]
+    after = re.split(r"[、\d]", sent[q.end:_clause_end(sent, q.end)])[0]
     after = re.sub(r"^(?:以上|左右|之多|余|多)", "", after)
     after = _clean_metric(after)
     # A leading preposition phrase ("对 23 个部门…") reads better with its verb.

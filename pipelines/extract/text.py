@@ -143,13 +143,15 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
         pos += len(line) + 1
         if not line.strip():
             continue
-        is_heading = bool(HEADING_RE.match(line)) and len(line.strip()) < 60
+        # A heading may open a paragraph: "（一）依法全面履行政府职能。依法承接了…" → its first sentence.
+        head_text = re.split(r"[。；;]", line.strip(), maxsplit=1)[0]
+        is_heading = bool(HEADING_RE.match(line)) and len(head_text) < 60
         top_level = bool(re.match(r"^\s*(?:#{1,6}\s*)?[一二三四五六七八九十]+、", line))
         if is_heading:
-            heading = line.strip().strip("#* ").strip()
+            heading = head_text.strip("#* ").replace("**", "").strip()
             if top_level:
-                in_plan = bool(PLAN_HEADING_RE.search(line))
-            elif PLAN_SUBHEADING_RE.search(line):
+                in_plan = bool(PLAN_HEADING_RE.search(head_text))
+            elif PLAN_SUBHEADING_RE.search(head_text):
                 in_plan = True  # a plan sub-section runs to the next top-level heading
         boiler = bool(BOILERPLATE_RE.search(line)) and (len(line.strip()) < 80 or "|" in line)
         # Sentences inside the line, with their offsets.
@@ -160,10 +162,6 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
             start = line_start + m.start()
             plan_sentence = in_plan or chunk.lstrip().startswith(("下一步", "下步"))
             result.append(Sentence(start, start + len(chunk), chunk, heading, plan_sentence, boiler))
-        # A heading whose own line holds a sentence ("（一）依法全面履行政府职能。依法承接了…")
-        # keeps only its first clause as the heading text.
-        if is_heading and heading:
-            heading = re.split(r"[。；]", heading)[0]
     return result
 
 

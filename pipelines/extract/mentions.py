@@ -42,7 +42,7 @@ REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "电话", "热线",
 LEADING_FILLERS = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截至|今年以来|全年|年内|当年|本年度|"
     r"全区|全市|全县|全镇|全省|全旗|共计|共|累计|合计|总计|先后|已经|已|均|并|还|"
-    r"\d{4}\s*年度?(?:以来)?|以来|和|及|与|、|\s)+"
+    r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|和|及|与|、|\s)+"
 )
 TRAILING_FILLERS = re.compile(
     r"(?:均|都|分别|共计|共|累计|合计|总计|达到了|达到|达|为|是|约|近|超过|逾|不少于|至少|不足|不到|"
@@ -157,8 +157,12 @@ def _infer_unit(q: Quantity, clause_prefix: str, after: str) -> str | None:
     return None
 
 
+FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:压缩|缩短|减少|降低|下降|提高|提升|增加|增长|上升)?[至到]\s*$)")
+
+
 def _clean_metric(text: str) -> str:
-    text = LEADING_FILLERS.sub("", text.strip())
+    text = FROM_VALUE.sub("", text.strip())  # 时限由15个工作日压缩至 → 时限压缩至
+    text = LEADING_FILLERS.sub("", text)
     text = TRAILING_FILLERS.sub("", text)
     return text.strip(" 、和及与的")
 
@@ -241,14 +245,12 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         start = lower.start if lower else q.start
         before, after = text[:start], text[q.end:]
         if _is_rejected(text, q, before, after, quoted):
-            prev_end = q.end
             continue
         unit = _infer_unit(q, text[_clause_start(text, start):start], after)
         if unit is None:
             continue
         # 由20个工作日压缩至2个工作日: the starting point is not a result
         if re.search(r"[由从]\s*$", before) and re.match(r"[^，,；;。]*?(至|到)", after):
-            prev_end = q.end
             continue
         c_start = _clause_start(text, start)
         clause_prefix = text[c_start:start]

@@ -42,6 +42,10 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
          [("11件", 11, "件", "exact", "count"), ("3件", 3, "件", "exact", "count"),
           ("2件", 2, "件", "exact", "count"), ("9件", 9, "件", "exact", "count")]),
         ("培训3-5个班次。", [("3-5个", 3, "个", "at_least", "count")]),
+        ("组织模拟法庭3场，争取上级资金500万元，完成三项任务。",
+         [("3场", 3, "场", "exact", "count"), ("500万元", 5_000_000, "元", "exact", "amount"),
+          ("三项", 3, "项", "exact", "count")]),
+        ("办理时限由20个工作日压缩至2个工作日。", [("2个工作日", 2, "工作日", "exact", "change")]),
     ],
 )
 def test_reads_quantities(text: str, expected: list[tuple]) -> None:

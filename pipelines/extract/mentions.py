@@ -36,7 +36,8 @@ CHANGE_DOWN = ("下降", "减少", "降低", "压缩", "精减", "精简", "缩�
                "节约", "节省", "下滑", "回落")
 CHANGE_UP = ("提升", "提高", "增长", "增加", "上升", "增幅", "增速", "扩大", "攀升", "同比")
 # Words that make a clause a plan or a requirement rather than a result.
-PLAN_WORDS = ("力争", "争取", "计划于", "拟于", "拟", "目标是", "要求")
+# (not 争取: "争取上级资金500万元" reports money obtained; not a bare 拟, which is in 模拟)
+PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标")
 # Before a number: ranks, ordinals and deadlines, not quantities.
 REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "电话", "热线", "传真", "邮编", "编号", "代码")
 LEADING_FILLERS = re.compile(
@@ -203,8 +204,8 @@ def _is_rejected(sent: str, q: Quantity, before: str, after: str, quoted: list[t
     if q.chinese:
         if q.raw_value in ("一", "半") or not q.unit:
             return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase
-        if re.search(r"[数几若好成上]$", before) and not q.over:
-            return True  # 数十人, 几百家, 成千: vague quantities with no number
+        if re.search(r"[数几若]$", before):
+            return True  # 数十人, 几百家, 若干: vague quantities with no number
         # 三个一, 四个100%, 两个“…”: a numbered slogan
         if re.match(r"[\d零〇一二两三四五六七八九十“\"]", after):
             return True
@@ -260,12 +261,12 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         metric = _metric_text(text, q, start, c_start, prev_end if prev_end > c_start else c_start)
         base = Found(start, q.end, q.raw_value if not lower else text[start:q.start] + q.raw_value,
                      q.raw_unit, q.multiplier, value, unit, qualifier, kind, metric, sent)
-        found.extend(_expand_shared(base, text, clause_prefix, found))
+        found.extend(_expand_shared(base, clause_prefix, found))
         prev_end = q.end
     return found
 
 
-def _expand_shared(base: Found, text: str, clause_prefix: str, earlier: list[Found]) -> list[Found]:
+def _expand_shared(base: Found, clause_prefix: str, earlier: list[Found]) -> list[Found]:
     """One number shared by several things is several indicators (报备及时率和规范率均为100%)."""
     if base.kind not in ("ratio", "change") or base.unit != "%":
         return [base]

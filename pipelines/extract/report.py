@@ -13,10 +13,10 @@ from functools import cache
 from pathlib import Path
 
 from models import Locality, Mention, Rejection, Report, SourceFile
+from pipelines.extract import formats
 from pipelines.extract.mentions import SEEDS, find_indicators
-from pipelines.extract.text import decode_bytes
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+SUPPORTED_SUFFIXES = formats.SUPPORTED_SUFFIXES  # .txt .md .markdown .text .html .htm .shtml .xhtml .pdf .docx
 MAX_BYTES = 20 * 1024 * 1024  # a report is tens of KB; anything this large is not a report
 
 
@@ -24,7 +24,9 @@ def _source_digest() -> str:
     """A checksum of the extraction code and the seed tables it reads: a change re-extracts."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")) + sorted(SEEDS.glob("*.csv")):
+    # corrections.csv is applied after extraction: editing it must not re-read every report
+    seeds = sorted(p for p in SEEDS.glob("*.csv") if p.name != "corrections.csv")
+    for path in sorted(here.glob("*.py")) + seeds:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
@@ -61,8 +63,8 @@ def _reject(src: SourceFile, stage: str, reason: str) -> Rejection:
     return Rejection(file_name=src.file_name, path=src.path, sha256=src.sha256, stage=stage, reason=reason)
 
 
-def read_text(src: SourceFile) -> tuple[str, str, str] | Rejection:
-    """(text, format, encoding) of a file, or why it cannot be read."""
+def read_text(src: SourceFile) -> tuple[str, str, str | None] | Rejection:
+    """(text, format, encoding) of a file, or why it cannot be read (formats: `formats.extract`)."""
     path = Path(src.path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -75,16 +77,13 @@ def read_text(src: SourceFile) -> tuple[str, str, str] | Rejection:
         data = path.read_bytes()
     except OSError as exc:
         return _reject(src, "read", f"cannot read file: {exc}")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _reject(src, "decode", "binary content (NUL bytes) in a text file")
     try:
-        text, encoding = decode_bytes(data)
-    except UnicodeDecodeError as exc:
-        return _reject(src, "decode", f"undecodable bytes (tried UTF-8, UTF-16, GB18030): {exc.reason} at byte {exc.start}")
-    if not text.strip():
+        got = formats.extract(data, suffix)
+    except formats.Unreadable as exc:
+        return _reject(src, exc.stage, exc.reason)
+    if not got.text.strip():
         return _reject(src, "decode", "no text after decoding")
-    fmt = "md" if suffix in (".md", ".markdown") else "txt"
-    return text, fmt, encoding
+    return got.text, got.format, got.encoding
 
 
 def read_report(src: SourceFile) -> Report | Rejection:
@@ -119,12 +118,12 @@ def _classifier():
 def extract_facts(report: Report) -> list[Mention]:
     """Every indicator of a report, classified, with spans into `report.text`."""
     norm, found = find_indicators(report.text)
-    classifier = _classifier()
+    classes = _classifier().classify_all(
+        (f.metric_text, f.sentence.text, f.sentence.heading, f.unit, f.kind) for f in found)
     mentions: list[Mention] = []
-    for f in found:
+    for f, (domain, metric) in zip(found, classes, strict=True):
         start, end = norm.span(f.start, f.end)
         s_start, s_end = norm.span(f.sentence.start, f.sentence.end)
-        domain, metric = classifier.classify(f.metric_text, f.sentence.text, f.sentence.heading, f.unit, f.kind)
         mentions.append(Mention(
             span_start=start, span_end=end, mention=report.text[start:end],
             raw_value=f.raw_value, raw_unit=f.raw_unit.strip(), multiplier=f.multiplier,

@@ -99,5 +99,5 @@ class Rejection(_Record):
     file_name: str
     path: str
     sha256: str | None
-    stage: Literal["read", "decode", "metadata", "extract"]
+    stage: Literal["read", "decode", "metadata", "extract", "duplicate"]
     reason: str

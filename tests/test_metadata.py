@@ -104,6 +104,18 @@ def test_signature_lines_and_date() -> None:
     assert find_doc_number(text) is None
 
 
+def test_metadata_block_of_a_web_page_names_issuer_and_place() -> None:
+    # formats.py puts a page's 发文机关/成文日期/发文字号 block on top of the text; the title names no place
+    text = ("索引号：11370404MB2850923X/2022-00012\n发文机关：中共峰城区委 峰城区人民政府\n成文日期：2022-01-20\n"
+            "发文字号：峄政发〔2022〕3号\n关于2021年度法治政府建设情况的报告\n"
+            "2021年，我区坚持以习近平法治思想为指导，全年办理行政复议案件39件。\n")
+    assert find_issuer(text) == "中共峄城区委 峄城区人民政府"  # two bodies, the OCR error mended
+    assert find_doc_number(text) == "峄政发〔2022〕3号"
+    assert find_published(text) == date(2022, 1, 20)
+    loc = resolve_locality(text, None)
+    assert loc is not None and loc.code == "370404"
+
+
 def test_issuer_from_title_fixes_ocr() -> None:
     assert find_issuer(_text("002_adafdf633ac46994")) == "中共峄城区委 峄城区人民政府"
 

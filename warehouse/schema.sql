@@ -8,8 +8,9 @@
 -- * vintages: a fact belongs to the report (publication) that stated it, and
 --   dim_report carries published/ingested_at, so a later report restating a
 --   year is simply another vintage; "as of" = filter on those dates.
--- * corrections and reviews: fact_id is a stable hash of where the fact
---   stands in its report, so a reviewed correction table can key on it.
+-- * corrections: seeds/corrections.csv is applied after the staged facts are
+--   read (warehouse/corrections.py); fact_indicator.corrected_by and the
+--   correction table record what each correction did.
 -- * locality history: dim_locality is keyed by a surrogate-like key
 --   (official code or slug), so validity dates or parent versions can be
 --   added as columns or a bridge table.
@@ -52,6 +53,8 @@ CREATE TABLE dim_report (
     report_id         VARCHAR PRIMARY KEY,  -- first 16 hex of the file's sha256
     file_name         VARCHAR NOT NULL,
     sha256            VARCHAR NOT NULL,
+    content_sha256    VARCHAR NOT NULL,     -- of the text, white space and punctuation folded: shared by
+                                            -- the same report in another file (warehouse/dedupe.py)
     size_bytes        BIGINT NOT NULL,
     format            VARCHAR NOT NULL,
     encoding          VARCHAR,
@@ -87,6 +90,7 @@ CREATE TABLE fact_indicator (
     sentence       VARCHAR NOT NULL,
     sentence_start INTEGER NOT NULL,
     heading        VARCHAR,
+    corrected_by   VARCHAR,           -- correction.correction_id that fixed or added this fact, else NULL
     CHECK (span_end > span_start)
 );
 
@@ -97,7 +101,25 @@ CREATE TABLE rejected_report (
     file_name VARCHAR NOT NULL,
     path      VARCHAR NOT NULL,
     sha256    VARCHAR,
-    stage     VARCHAR NOT NULL,  -- read / decode / metadata / extract
+    stage     VARCHAR NOT NULL,  -- read / decode / metadata / extract / duplicate
     reason    VARCHAR NOT NULL,
     seen_at   TIMESTAMPTZ NOT NULL
+);
+
+-- Every row of seeds/corrections.csv and what became of it on this build. No
+-- foreign keys: a correction that no longer matches has no fact (or report).
+CREATE TABLE correction (
+    correction_id VARCHAR PRIMARY KEY,  -- hash of the row's content: stable when rows are added above it
+    line          INTEGER NOT NULL,     -- line in corrections.csv, to find it
+    action        VARCHAR NOT NULL,     -- fix / remove / add
+    report        VARCHAR NOT NULL,     -- as written: file name or sha256 prefix
+    report_id     VARCHAR,
+    span_start    INTEGER,
+    span_end      INTEGER,
+    fact_id       VARCHAR,              -- the fact fixed, removed or added
+    status        VARCHAR NOT NULL,     -- applied / unmatched (no longer fits the facts) / invalid (malformed row)
+    detail        VARCHAR,              -- why it was not applied
+    changes       VARCHAR,              -- what it changed, e.g. "value: 25.0 → 26.0"
+    reason        VARCHAR NOT NULL,
+    author        VARCHAR NOT NULL
 );

@@ -452,9 +452,12 @@ def _layout(text: str) -> _Layout:
     lines = [_clean(x) for x in raw_lines]
     fields: dict[str, str] = {}
     for line in lines[:80]:
-        m = _FIELD_RE.match(unicodedata.normalize("NFKC", line).replace(" ", ""))
+        norm = unicodedata.normalize("NFKC", line)
+        m = _FIELD_RE.match(norm.replace(" ", ""))
         if m and len(m.group(1)) <= 6:
-            fields.setdefault(m.group(1), m.group(2).strip())
+            # The value keeps its spaces: "发文机关:中共某某区委 某某区人民政府" names two bodies.
+            value = re.sub(r"\s+", " ", re.split(r"[:：]", norm, maxsplit=1)[-1]).strip()
+            fields.setdefault(m.group(1), value or m.group(2).strip())
 
     def usable(i: int) -> bool:
         line = lines[i]

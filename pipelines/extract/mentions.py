@@ -162,6 +162,7 @@ FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:压缩|缩短|减少|降�
 
 
 def _clean_metric(text: str) -> str:
+    text = text.replace("**", "").replace("__", "")  # markdown emphasis is not part of the words
     text = FROM_VALUE.sub("", text.strip())  # 时限由15个工作日压缩至 → 时限压缩至
     text = LEADING_FILLERS.sub("", text)
     text = TRAILING_FILLERS.sub("", text)

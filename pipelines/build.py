@@ -28,7 +28,8 @@ from pipelines.extract.report import scan_inbox
 from pipelines.versioning import extractor_fingerprint
 from warehouse import load
 
-WAREHOUSE_STEPS = len(warehouse.TABLES) + 1  # the tables and the views, for the progress total
+# The tables, the views and the unclassified_metric_texts asset, for the progress total.
+WAREHOUSE_STEPS = len(warehouse.TABLES) + 2
 
 
 @dataclass
@@ -40,6 +41,8 @@ class BuildResult:
     facts_per_report: list[tuple[str, str, int, int]] = field(default_factory=list)  # file, locality, year, facts
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # file, stage, reason
     not_staged: list[str] = field(default_factory=list)
+    corrections_applied: int = 0
+    corrections_not_applied: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # line, action, report, status, detail
     error: str | None = None
     elapsed: float = 0.0
     run_id: str | None = None
@@ -85,6 +88,11 @@ def _summarize(db: Path, result: BuildResult) -> None:
             GROUP BY ALL ORDER BY r.file_name""").fetchall()
         result.rejected = con.execute(
             "SELECT file_name, stage, reason FROM rejected_report ORDER BY file_name").fetchall()
+        (result.corrections_applied,), = con.execute(
+            "SELECT count(*) FROM correction WHERE status = 'applied'").fetchall()
+        result.corrections_not_applied = con.execute(
+            "SELECT line, action, report, status, detail FROM correction WHERE status <> 'applied' "
+            "ORDER BY line").fetchall()
     finally:
         con.close()
 
@@ -117,7 +125,9 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
         leftover.unlink(missing_ok=True)
     with ExitStack() as stack:
         instance = open_instance(stack)
-        register_reports(instance, ids)
+        # Pending reports first: partitions keep their registration order, so on a fresh instance
+        # the run's range then covers exactly the pending ones (new files sort anywhere by name).
+        register_reports(instance, [*pending, *ids])
         defs = build_definitions(db=tmp, reports_dir=reports_dir, seeds=seeds, staging=staging)
         job = defs.resolve_job_def(BUILD_JOB)
         run_kwargs: dict = {
@@ -136,7 +146,8 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
             result.processed = in_range
         else:
             # Nothing to re-read: rebuild only the tables and views from staging.
-            run_kwargs["asset_selection"] = [dg.AssetKey(t) for t in (*warehouse.TABLES, "analyst_views")]
+            run_kwargs["asset_selection"] = [dg.AssetKey(t) for t in (*warehouse.TABLES, "analyst_views",
+                                                                      "unclassified_metric_texts")]
         if on_start:
             on_start(3 * result.processed + WAREHOUSE_STEPS)
         if on_progress:

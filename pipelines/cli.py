@@ -1,7 +1,10 @@
 """`indicators`: build the warehouse, query it.
 
-    indicators build [--reports DIR] [--db PATH] [--full]
+    indicators build [--reports DIR] [--db PATH] [--seeds DIR] [--full]
     indicators query [--db PATH] [--format table|csv|json] "SQL"
+    indicators series METRIC [--locality NAME] [--db PATH] [--format table|csv|json]
+    indicators export --format parquet|csv DIR [--db PATH]
+    indicators chart METRIC -o FILE.png [--locality NAME] [--db PATH]
     indicators evaluate --gold DIR --reports DIR [--db PATH] [--json]
 """
 
@@ -34,6 +37,15 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+LocalityOpt = Annotated[str | None, typer.Option("--locality", "-l", help="Only this locality (name, official code or key)")]
+MetricArg = Annotated[str, typer.Argument(help="Metric code (e.g. mediation_cases) or its Chinese name")]
 
 
 @app.command()
@@ -78,6 +90,7 @@ def build(
             out.print(f"  [yellow]✗[/] {file_name} — {stage}: {reason}")
     if result.not_staged:
         out.print(f"[red]{len(result.not_staged)} reports could not be processed:[/] {', '.join(result.not_staged)}")
+    _print_corrections(result.corrections_applied, result.corrections_not_applied)
     out.print(
         f"{len(result.facts_per_report)} reports read, {len(result.rejected)} rejected, "
         f"{result.total_facts} facts ({result.processed} reports processed this run) "
@@ -118,6 +131,105 @@ def query(
     _print_rows(columns, rows, fmt)
 
 
+def _open_warehouse(db: Path | None):
+    """A read-only connection to the warehouse, or exit with a message."""
+    from pipelines.analyst import connect_readonly
+
+    db = db or Settings().db
+    if not db.exists():
+        err.print(f"[red]error:[/] no warehouse at {db}; run `indicators build` first")
+        raise typer.Exit(1)
+    return connect_readonly(db)
+
+
+def _series(con, metric_text: str, locality: str | None, empty_exit: int = 0):
+    """(metric, long series) for the series and chart commands; exits on unknown names or no data
+    (with `empty_exit`: a chart with nothing to draw writes no file, so it fails)."""
+    from pipelines import analyst
+
+    try:
+        metric = analyst.resolve_metric(con, metric_text)
+        place = analyst.resolve_locality(con, locality) if locality else None
+    except analyst.NotFound as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    long = analyst.series_long(con, metric.code, place)
+    if long.is_empty():
+        where = f" for {locality}" if locality else ""
+        err.print(f"no data for {metric.code} ({metric.name_zh}){where}; "
+                  f"see `SELECT * FROM coverage WHERE metric = '{metric.code}'`")
+        raise typer.Exit(empty_exit)
+    return metric, long
+
+
+@app.command()
+def series(metric: MetricArg, locality: LocalityOpt = None, db: DbOpt = None,
+           fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.table) -> None:
+    """One metric as a locality × year table (from the metric_series view)."""
+    from pipelines import analyst
+
+    con = _open_warehouse(db)
+    try:
+        m, long = _series(con, metric, locality)
+        wide = analyst.pivot(long, analyst.warehouse_years(con), as_text=fmt is Format.table)
+    finally:
+        con.close()
+    if fmt is not Format.table:
+        _print_rows(wide.columns, wide.rows(), fmt)
+        return
+    table = Table(*wide.columns, title=f"{m.code} — {m.name_zh}" + (f" ({m.name_en})" if m.name_en else ""),
+                  title_justify="left")
+    for row in wide.iter_rows():
+        table.add_row(*("–" if v is None else str(v) for v in row))
+    out.print(table)
+    if long["conflicting"].any():
+        out.print("* the report gives several values for this cell: see the facts in indicator_facts", style="dim")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write <table>.parquet / <table>.csv into")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format")] = ExportFormat.parquet,
+    db: DbOpt = None,
+) -> None:
+    """Write every table and view of the warehouse to files, for other tools."""
+    from pipelines.analyst import export_all
+
+    con = _open_warehouse(db)
+    try:
+        written = export_all(con, out_dir, fmt.value)
+    finally:
+        con.close()
+    table = Table("name", "kind", "rows", "file", title=f"exported to {out_dir}", title_justify="left")
+    for name, kind, rows, path in written:
+        table.add_row(name, kind, str(rows), path.name)
+    out.print(table)
+
+
+@app.command()
+def chart(
+    metric: MetricArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="PNG file to write")],
+    locality: LocalityOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Draw one metric over the years, one line per locality, to a PNG."""
+    from pipelines.chart import draw_series, find_cjk_font
+
+    con = _open_warehouse(db)
+    try:
+        m, long = _series(con, metric, locality, empty_exit=1)
+    finally:
+        con.close()
+    result = draw_series(long, m.code, m.name_zh, m.name_en, m.usual_unit, output, find_cjk_font())
+    out.print(f"{result.lines} localities, unit {result.unit} → {result.path}")
+    if result.skipped_units:
+        out.print(f"left out values in other units: {', '.join(result.skipped_units)} "
+                  f"(see `indicators series {m.code}`)", style="dim")
+    if result.cjk_font is None:
+        out.print("labels in ASCII (codes): no font with Chinese glyphs was found", style="dim")
+
+
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold files: <report stem>.jsonl (+ .meta.json)")],
@@ -140,6 +252,17 @@ def evaluate(
         sys.stdout.write(format_report(scores, show) + "\n")
     if min_f1 is not None and summary["fact"]["f1"] < min_f1:  # type: ignore[index]
         raise typer.Exit(1)
+
+
+def _print_corrections(applied: int, not_applied: list[tuple[int, str, str, str, str]]) -> None:
+    if not applied and not not_applied:
+        return
+    line = f"corrections: {applied} applied"
+    if not_applied:
+        line += f", [yellow]{len(not_applied)} not applied[/] (see table correction):"
+    out.print(line)
+    for n, action, report, status, detail in not_applied:
+        out.print(f"  [yellow]✗[/] line {n} {action} {report} — {status}: {detail}")
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: Format) -> None:

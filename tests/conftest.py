@@ -16,3 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built from the five sample reports, once per session: read it, never write it."""
+    from pipelines.build import run_build
+
+    db = tmp_path_factory.mktemp("samples") / "indicators.duckdb"
+    result = run_build(ROOT / "seeds" / "reports", db, ROOT / "seeds")
+    assert result.success, result.error
+    return db

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from models import Report
@@ -80,8 +80,13 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def find_duplicates(reports: Sequence[Report]) -> list[Duplicate]:
-    """The reports that repeat another one, each with the report kept in its place."""
+def find_duplicates(reports: Sequence[Report], digests: Mapping[str, str] | None = None) -> list[Duplicate]:
+    """The reports that repeat another one, each with the report kept in its place.
+
+    `digests`: content_fingerprint of reports by report_id, when known (computed when the
+    report was staged): a text is then folded only to compare it with another report of
+    its locality and year.
+    """
     parent = {r.report_id: r.report_id for r in reports}
 
     def root(k: str) -> str:
@@ -90,14 +95,16 @@ def find_duplicates(reports: Sequence[Report]) -> list[Duplicate]:
             k = parent[k]
         return k
 
-    folded = {r.report_id: _folded(r.text) for r in reports}
-    digest = {k: hashlib.sha256(v.encode("utf-8")).hexdigest() for k, v in folded.items()}
+    text = {r.report_id: r.text for r in reports}
     shingles: dict[str, set[str]] = {}
 
     def shingled(k: str) -> set[str]:
         if k not in shingles:
-            shingles[k] = _shingles(folded[k])
+            shingles[k] = _shingles(_folded(text[k]))
         return shingles[k]
+
+    known = digests or {}
+    digest = {k: known.get(k) or content_fingerprint(t) for k, t in text.items()}
 
     first_with: dict[str, str] = {}
     groups: dict[tuple[str, int], list[str]] = {}

@@ -31,9 +31,11 @@ import duckdb
 import polars as pl
 
 from models import Mention, Rejection, Report, SourceFile
+from warehouse import corrections, dedupe
 
 # Drop order: tables that reference others first (DuckDB enforces the FKs).
-TABLES = ("fact_indicator", "dim_report", "dim_metric", "dim_domain", "dim_locality", "dim_year", "rejected_report")
+TABLES = ("fact_indicator", "dim_report", "dim_metric", "dim_domain", "dim_locality", "dim_year", "rejected_report",
+          "correction")
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "fact_id": pl.String(), "report_id": pl.String(), "locality_key": pl.String(), "year": pl.Int32(),
@@ -49,6 +51,7 @@ class StagedReport:
     report: Report
     extractor_version: str
     fingerprint: str
+    content_sha256: str | None = None  # dedupe.content_fingerprint of the text, computed once at staging
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def staged_report(staging: Path, report_id: str) -> StagedReport | None:
     if not p.exists():
         return None
     d = json.loads(p.read_text(encoding="utf-8"))
-    return StagedReport(Report.model_validate(d["report"]), d["extractor_version"], d["fingerprint"])
+    return StagedReport(Report.model_validate(d["report"]), d["extractor_version"], d["fingerprint"],
+                        d.get("content_sha256"))
 
 
 def staged_rejection(staging: Path, report_id: str) -> StagedRejection | None:
@@ -135,6 +139,8 @@ def stage_report(staging: Path, report: Report, extractor_version: str, fingerpr
         report = report.model_copy(update={"ingested_at": old.report.ingested_at})
     _write_json(_path(staging, "reports", report.report_id, "json"), {
         "extractor_version": extractor_version, "fingerprint": fingerprint,
+        # Per report, once: folding every text again on every build was most of a nightly rebuild.
+        "content_sha256": dedupe.content_fingerprint(report.text),
         "report": report.model_dump(mode="json"),
     })
     # The facts and any rejection came from an older reading: they are stale now.
@@ -197,6 +203,18 @@ def staged_facts(staging: Path, report_id: str) -> pl.DataFrame | None:
     return pl.read_parquet(p) if p.exists() else None
 
 
+def read_staged_facts(staging: Path, report_ids: Sequence[str]) -> pl.DataFrame:
+    """The staged facts of these reports (all staged), in this order, as one frame: one
+    multi-file read (reading 10,000 small files one by one was most of a nightly rebuild)."""
+    paths = [_path(staging, "facts", rid, "parquet") for rid in report_ids]
+    if not paths:
+        return pl.DataFrame(schema=FACT_SCHEMA)
+    try:
+        return pl.read_parquet(paths)
+    except (pl.exceptions.PolarsError, OSError):  # files staged by an older schema: one by one
+        return pl.concat([pl.read_parquet(p) for p in paths], how="diagonal_relaxed")
+
+
 # ---------------------------------------------------------------- frames
 
 
@@ -243,6 +261,7 @@ def dim_metric_frame(seeds_dir: Path) -> pl.DataFrame:
 def dim_report_frame(reports: Sequence[StagedReport]) -> pl.DataFrame:
     rows = [{
         "report_id": r.report.report_id, "file_name": r.report.file_name, "sha256": r.report.sha256,
+        "content_sha256": r.content_sha256 or dedupe.content_fingerprint(r.report.text),
         "size_bytes": r.report.size_bytes, "format": r.report.format, "encoding": r.report.encoding,
         "title": r.report.title, "locality_key": r.report.locality.key, "year": r.report.year,
         "published": r.report.published, "doc_number": r.report.doc_number, "issuer": r.report.issuer,
@@ -250,7 +269,7 @@ def dim_report_frame(reports: Sequence[StagedReport]) -> pl.DataFrame:
         "extractor_version": r.extractor_version,
     } for r in reports]
     schema = {"report_id": pl.String(), "file_name": pl.String(), "sha256": pl.String(),
-              "size_bytes": pl.Int64(), "format": pl.String(), "encoding": pl.String(), "title": pl.String(),
+              "content_sha256": pl.String(), "size_bytes": pl.Int64(), "format": pl.String(), "encoding": pl.String(), "title": pl.String(),
               "locality_key": pl.String(), "year": pl.Int32(), "published": pl.Date(),
               "doc_number": pl.String(), "issuer": pl.String(), "text": pl.String(),
               "ingested_at": pl.Datetime("us", "UTC"), "extractor_version": pl.String()}
@@ -272,12 +291,24 @@ def rejected_report_frame(rejections: Sequence[StagedRejection]) -> pl.DataFrame
 class BuildSummary:
     row_counts: dict[str, int]
     missing: list[str]  # report ids asked for but not (completely) staged yet
+    corrections: pl.DataFrame | None = None  # one row per correction and what became of it
+
+    @property
+    def corrections_applied(self) -> int:
+        return 0 if self.corrections is None else self.corrections.filter(pl.col("status") == "applied").height
+
+    @property
+    def corrections_not_applied(self) -> pl.DataFrame:
+        log = self.corrections if self.corrections is not None else pl.DataFrame(schema=corrections.LOG_SCHEMA)
+        return log.filter(pl.col("status") != "applied")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
     if df.is_empty():
         return
-    con.register("_frame", df.to_arrow())
+    # Arrow string views: no copy of the strings (plain to_arrow() copied the 10,000-report
+    # fact frame into large_string buffers: +0.5 GB at the peak of a build).
+    con.register("_frame", df.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
     finally:
@@ -290,30 +321,62 @@ def _check_codes(facts: pl.DataFrame, column: str, known: pl.Series, seeds_file:
         raise ValueError(f"fact {column} codes missing from seeds/{seeds_file}: {', '.join(unknown)}")
 
 
+def _apply_corrections(facts: pl.DataFrame, reports: Sequence[StagedReport], dim_metric: pl.DataFrame,
+                       dim_domain: pl.DataFrame, seeds_dir: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """seeds/corrections.csv applied to the staged facts: after staging, so re-extraction never loses them."""
+    facts = facts.with_columns(pl.lit(None, dtype=pl.String()).alias("corrected_by"))
+    rows = corrections.read_corrections(seeds_dir)
+    if not rows:
+        return facts, pl.DataFrame(schema=corrections.LOG_SCHEMA)
+    texts = [corrections.ReportText(r.report.report_id, r.report.file_name, r.report.sha256, r.report.text,
+                                    r.report.locality.key, r.report.year) for r in reports]
+    catalog = corrections.Catalog(dict(zip(dim_metric["metric"], dim_metric["domain"], strict=True)),
+                                  frozenset(dim_domain["domain"]))
+    return corrections.apply_corrections(facts, rows, texts, catalog, fact_id)
+
+
+def _set_aside_duplicates(staging: Path, reports: list[StagedReport]):
+    """The same report in several files counts once (warehouse/dedupe.py); the copies become rejections."""
+    digests = {r.report.report_id: r.content_sha256 for r in reports if r.content_sha256}
+    dups = {d.report.report_id: d for d in dedupe.find_duplicates([r.report for r in reports], digests)}
+    keep = [i for i, r in enumerate(reports) if r.report.report_id not in dups]
+    rejections = []
+    for rid, d in dups.items():
+        src = staged_source(staging, rid)
+        rejections.append(StagedRejection(rid, Rejection(
+            file_name=d.report.file_name, path=src.path if src else d.report.file_name, sha256=d.report.sha256,
+            stage="duplicate", reason=d.reason), d.report.ingested_at, ""))
+    return [reports[i] for i in keep], rejections
+
+
 def build_warehouse(con: duckdb.DuckDBPyConnection, staging: Path, seeds_dir: Path,
                     report_ids: Iterable[str]) -> BuildSummary:
     """Recreate every table from the staged results of `report_ids`, in one transaction."""
-    reports, rejections, fact_frames, missing = [], [], [], []
+    reports, rejections, missing = [], [], []
     for rid in sorted(set(report_ids)):
-        rep, facts = staged_report(staging, rid), staged_facts(staging, rid)
-        if rep is not None and facts is not None:
+        rep = staged_report(staging, rid)
+        if rep is not None and _path(staging, "facts", rid, "parquet").exists():
             reports.append(rep)
-            fact_frames.append(facts)
         elif (rej := staged_rejection(staging, rid)) is not None:
             rejections.append(rej)
         else:
             missing.append(rid)
+    reports, duplicates = _set_aside_duplicates(staging, reports)
+    rejections += duplicates
 
-    facts = pl.concat(fact_frames) if fact_frames else pl.DataFrame(schema=FACT_SCHEMA)
+    facts = read_staged_facts(staging, [r.report.report_id for r in reports])
+    dim_domain, dim_metric = dim_domain_frame(seeds_dir), dim_metric_frame(seeds_dir)
+    facts, log = _apply_corrections(facts, reports, dim_metric, dim_domain, seeds_dir)
     facts = facts.sort("report_id", "span_start", "span_end", "fact_id")
     frames = {
-        "dim_domain": dim_domain_frame(seeds_dir),
-        "dim_metric": dim_metric_frame(seeds_dir),
+        "dim_domain": dim_domain,
+        "dim_metric": dim_metric,
         "dim_locality": dim_locality_frame(reports),
         "dim_year": dim_year_frame(reports),
         "dim_report": dim_report_frame(reports),
         "fact_indicator": facts,
         "rejected_report": rejected_report_frame(rejections),
+        "correction": log,
     }
     _check_codes(facts, "metric", frames["dim_metric"]["metric"], "metrics.csv")
     _check_codes(facts, "domain", frames["dim_domain"]["domain"], "domains.csv")
@@ -325,19 +388,26 @@ def build_warehouse(con: duckdb.DuckDBPyConnection, staging: Path, seeds_dir: Pa
         con.execute(sql_text("schema.sql"))
         # Insert order follows the foreign keys: referenced tables first.
         for table in ("dim_domain", "dim_metric", "dim_locality", "dim_year", "dim_report",
-                      "fact_indicator", "rejected_report"):
+                      "fact_indicator", "rejected_report", "correction"):
             _insert(con, table, frames[table])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return BuildSummary({t: frames[t].height for t in TABLES}, missing)
+    return BuildSummary({t: frames[t].height for t in TABLES}, missing, log)
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)create the analyst views; returns their names."""
+    """(Re)create the analyst views and table macros; returns the views' names."""
     con.execute(sql_text("views.sql"))
+    con.execute(sql_text("macros.sql"))
     rows = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name").fetchall()
+    return [r[0] for r in rows]
+
+
+def macro_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' "
+                       "AND NOT internal ORDER BY function_name").fetchall()
     return [r[0] for r in rows]
 
 

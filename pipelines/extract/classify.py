@@ -20,6 +20,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +84,23 @@ class Classifier:
                  rules: list[MetricRule], metric_domain: dict[str, str]):
         self.domains = domains
         self.keywords = keywords  # folded keyword -> [(domain, weight)]
-        self._lengths = sorted({len(k) for k in keywords}, reverse=True)
+        self._keyword_re = _longest_first(keywords)
         self.rules = sorted(rules, key=lambda r: -r.priority)
         self.metric_domain = metric_domain
+        self._order = {d: i for i, d in enumerate(domains)}
+        # A rule can fire only when the first word of one of its metric_any alternatives is in
+        # the metric text: index the rules by those words, so that a mention tries a handful
+        # of rules instead of all of them (same order, same result).
+        self._always = [i for i, r in enumerate(self.rules) if not r.metric_any]
+        self._rules_by_word: dict[str, set[int]] = defaultdict(set)  # word -> indices in self.rules
+        for i, r in enumerate(self.rules):
+            for alt in r.metric_any:
+                self._rules_by_word[alt[0]].add(i)
+        # The longest indexed word at each position (a lookahead: overlapping), and with it every
+        # indexed word that is a prefix of it, i.e. every indexed word starting there.
+        self._word_re = re.compile(f"(?=({_longest_first(self._rules_by_word).pattern}))")
+        self._rules_at = {w: frozenset().union(*(ids for p, ids in self._rules_by_word.items() if w.startswith(p)))
+                          for w in self._rules_by_word}
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path | None = None) -> Classifier:
@@ -97,28 +112,20 @@ class Classifier:
     def keyword_scores(self, text: str | None) -> dict[str, float]:
         """Weights of the keywords in text, longest keyword first and without overlaps (执法监督 ≠ 监督)."""
         scores: dict[str, float] = defaultdict(float)
-        s, i = _fold(text), 0
-        while i < len(s):
-            for n in self._lengths:
-                hit = self.keywords.get(s[i:i + n])
-                if hit:
-                    for domain, weight in hit:
-                        scores[domain] += weight
-                    i += n
-                    break
-            else:
-                i += 1
+        for keyword in self._keyword_re.findall(_fold(text)):  # one C scan, longest keyword at each position
+            for domain, weight in self.keywords[keyword]:
+                scores[domain] += weight
         return scores
 
     def domain_scores(self, metric_text: str, sentence: str | None, heading: str | None,
                       metric: str | None = None) -> dict[str, float]:
+        return self._domain_scores(self._words(metric_text, sentence, heading), metric)
+
+    def _domain_scores(self, w: _Words, metric: str | None) -> dict[str, float]:
         total: dict[str, float] = defaultdict(float)
-        sentence = _local_sentence(metric_text, sentence)
-        # A short metric text ("办结") is read with the rest of its clause.
-        metric_text = _clause_around(_fold(metric_text), _fold(sentence)) or metric_text
-        for text, weight, cap in ((metric_text, METRIC_TEXT_WEIGHT, None), (heading, HEADING_WEIGHT, HEADING_CAP),
-                                  (sentence, SENTENCE_WEIGHT, SENTENCE_CAP)):
-            scores = self.keyword_scores(text)
+        for scores, weight, cap in ((w.metric_text_scores, METRIC_TEXT_WEIGHT, None),
+                                    (w.heading.scores, HEADING_WEIGHT, HEADING_CAP),
+                                    (w.sentence.scores, SENTENCE_WEIGHT, SENTENCE_CAP)):
             mass = weight * sum(scores.values())
             scale = weight * (cap / mass if cap and mass > cap else 1.0)
             for domain, score in scores.items():
@@ -136,19 +143,44 @@ class Classifier:
         When the metric text alone fits no rule (an extractor may give only "全区" or
         "办结"), the clause of the sentence around it is tried.
         """
-        sentence = _local_sentence(metric_text, sentence)
-        context = _fold(sentence) + "\n" + _fold(heading)
-        metric = self._best_rule(_fold(metric_text), context, unit, kind)
-        if metric is None:
-            clause = _clause_around(_fold(metric_text), _fold(sentence))
-            if clause:
-                metric = self._best_rule(clause, context, unit, kind)
+        return self._metric_for(self._words(metric_text, sentence, heading), unit, kind)
+
+    def _metric_for(self, w: _Words, unit: str, kind: str) -> str | None:
+        context = w.sentence.folded + "\n" + w.heading.folded
+        metric = self._best_rule(w.metric_text, context, unit, kind)
+        if metric is None and w.clause:
+            metric = self._best_rule(w.clause, context, unit, kind)
         return metric
+
+    # -- the words of a mention, read once
+
+    def _text(self, text: str | None, seen: dict[str | None, _Text] | None) -> _Text:
+        if seen is not None and text in seen:
+            return seen[text]
+        got = _Text(_fold(text), self.keyword_scores(text))
+        if seen is not None:
+            seen[text] = got
+        return got
+
+    def _words(self, metric_text: str, sentence: str | None, heading: str | None,
+               seen: dict[str | None, _Text] | None = None) -> _Words:
+        """Folded texts and keyword scores of a mention; `seen` shares those of a sentence or
+        heading between the mentions of one report (see classify_all)."""
+        sent = self._text(_local_sentence(metric_text, sentence), seen)
+        folded = _fold(metric_text)
+        # A short metric text ("办结") is read with the rest of its clause.
+        clause = _clause_around(folded, sent.folded)
+        return _Words(folded, clause, self.keyword_scores(clause or metric_text), sent, self._text(heading, seen))
+
+    def _candidate_rules(self, mt: str) -> list[MetricRule]:
+        """The rules that may fire on metric text `mt`, in priority order: those whose words occur."""
+        found = set(self._always).union(*map(self._rules_at.__getitem__, self._word_re.findall(mt)))
+        return [self.rules[i] for i in sorted(found)]
 
     def _best_rule(self, mt: str, context: str, unit: str, kind: str) -> str | None:
         best: tuple[int, int] | None = None
         metric = None
-        for rule in self.rules:
+        for rule in self._candidate_rules(mt):
             if best and rule.priority < best[0]:
                 break  # rules are sorted: nothing below can win
             length = rule.match(mt, context, unit, kind)
@@ -159,18 +191,66 @@ class Classifier:
     def classify(self, metric_text: str, sentence: str, heading: str | None, unit: str,
                  kind: str) -> tuple[str, str | None]:
         """(domain, metric or None) for one mention. The domain is always one of the ten codes."""
-        metric = self.metric_for(metric_text, sentence, heading, unit, kind)
-        scores = self.domain_scores(metric_text, sentence, heading, metric)
+        return self._classify(self._words(metric_text, sentence, heading), unit, kind)
+
+    def classify_all(self, mentions: Iterable[tuple[str, str, str | None, str, str]]) -> list[tuple[str, str | None]]:
+        """classify() of each (metric_text, sentence, heading, unit, kind) of one report: a sentence
+        or heading shared by several mentions is folded and scored once, not once per mention."""
+        seen: dict[str | None, _Text] = {}
+        return [self._classify(self._words(mt, sentence, heading, seen), unit, kind)
+                for mt, sentence, heading, unit, kind in mentions]
+
+    def _classify(self, w: _Words, unit: str, kind: str) -> tuple[str, str | None]:
+        metric = self._metric_for(w, unit, kind)
+        scores = self._domain_scores(w, metric)
         if not scores or max(scores.values()) <= 0:
             return (self.metric_domain[metric] if metric else FALLBACK_DOMAIN), metric
         # Ties go to the metric's domain, then the heading's, then the order of domains.csv.
-        heading_scores = self.keyword_scores(heading)
-        order = {d: i for i, d in enumerate(self.domains)}
+        heading_scores = w.heading.scores
+        order = self._order
 
         def rank(d: str) -> tuple[float, bool, float, int]:
             return scores[d], bool(metric) and self.metric_domain[metric] == d, heading_scores.get(d, 0.0), -order[d]
 
         return max(scores, key=rank), metric
+
+
+@dataclass(frozen=True)
+class _Text:
+    folded: str
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _Words:
+    metric_text: str  # folded
+    clause: str | None  # folded clause of the sentence around the metric text, if any
+    metric_text_scores: dict[str, float]  # of the clause, else of the metric text
+    sentence: _Text  # the sentence the metric text comes from
+    heading: _Text
+
+
+def _longest_first(words) -> re.Pattern[str]:
+    """A regex matching, at each position, the longest of `words` that starts there.
+
+    Built as a trie (词 → (?:词a|词b)?) so that the C engine, not a Python loop over
+    characters, does the scan; same result as trying the longest word first at each position.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
+        return body + "?" if "" in node else body
+
+    return re.compile(pattern(trie) or "(?!)")
 
 
 def _bigrams(s: str) -> set[str]:

@@ -362,6 +362,9 @@ _CHROME_RE = re.compile(
 )
 # "发文机关:乳山市人民政府" — a metadata field of a government information page.
 _FIELD_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
+# Every character whose NFKC form holds a colon (checked over all code points): a line without
+# one cannot match _FIELD_RE once folded, so it is not folded at all.
+_COLON_RE = re.compile("[:\u2a74\ufe13\ufe55\uff1a]")
 _ORGAN_RE = re.compile(r"(人民政府|政府|委员会|管委会|党工委|工委|委|办公室|局|厅|院|司法部|法院|检察院|办事处)$")
 _TITLE_WORDS = re.compile(r"(法治|依法|法制|报告|情况|年度|工作)")
 
@@ -452,6 +455,8 @@ def _layout(text: str) -> _Layout:
     lines = [_clean(x) for x in raw_lines]
     fields: dict[str, str] = {}
     for line in lines[:80]:
+        if not _COLON_RE.search(line):
+            continue  # not a "标签:值" line, folded or not (NFKC of every long line was the hot spot)
         norm = unicodedata.normalize("NFKC", line)
         m = _FIELD_RE.match(norm.replace(" ", ""))
         if m and len(m.group(1)) <= 6:
@@ -461,8 +466,8 @@ def _layout(text: str) -> _Layout:
 
     def usable(i: int) -> bool:
         line = lines[i]
-        return bool(line) and not _CHROME_RE.search(line) and not _FIELD_RE.match(
-            unicodedata.normalize("NFKC", line).replace(" ", ""))
+        return bool(line) and not _CHROME_RE.search(line) and not (_COLON_RE.search(line) and _FIELD_RE.match(
+            unicodedata.normalize("NFKC", line).replace(" ", "")))
 
     # The title: the first report-like line near the top, with the issuer lines above it.
     title, title_line = None, -1

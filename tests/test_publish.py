@@ -1,0 +1,68 @@
+"""The warehouse published as year-partitioned Parquet reads back, in place, with the same rows."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse import load
+from warehouse.publish import BY_YEAR, publish_parquet
+
+
+@pytest.fixture()
+def warehouse_db(tmp_path: Path, root: Path) -> Path:
+    """A small warehouse over three years, made with the real DDL, views and catalog."""
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(load.sql_text("schema.sql"))
+        con.register("domains", load.dim_domain_frame(root / "seeds").to_arrow())
+        con.register("metrics", load.dim_metric_frame(root / "seeds").to_arrow())
+        con.execute("INSERT INTO dim_domain BY NAME SELECT * FROM domains")
+        con.execute("INSERT INTO dim_metric BY NAME SELECT * FROM metrics")
+        con.execute("""INSERT INTO dim_locality VALUES
+            ('370404', '峄城区', '370404', 'county', '枣庄市', '3704', '山东省', '37'),
+            ('371002', '环翠区', '371002', 'county', '威海市', '3710', '山东省', '37')""")
+        con.execute("INSERT INTO dim_year SELECT * FROM range(2020, 2023)")
+        con.execute("""INSERT INTO dim_report
+            SELECT 'r' || l || y, l || y || '.txt', 'sha', 'csha', 100, 'txt', 'utf-8', 'title', l, y,
+                   NULL, NULL, NULL, '行政复议案件39件。', TIMESTAMPTZ '2026-01-01 00:00:00+00', 'v'
+            FROM (VALUES ('370404'), ('371002')) AS t(l), range(2020, 2023) AS s(y)""")
+        con.execute("""INSERT INTO fact_indicator
+            SELECT 'f' || report_id || i, report_id, locality_key, year, 'disputes', 'reconsideration_received',
+                   '行政复议案件', 39 + i, '件', '39', '件', 0, 'exact', 'count', '39件', 6, 9,
+                   '行政复议案件39件。', 0, NULL, NULL
+            FROM dim_report, range(year - 2018) AS t(i)""")  # 2, 3 and 4 facts per report
+        load.create_views(con)
+    finally:
+        con.close()
+    return db
+
+
+def test_year_partitions_read_back_with_the_same_rows(warehouse_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    con = duckdb.connect(str(warehouse_db), read_only=True)
+    try:
+        rows = publish_parquet(con, out)
+        expected = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in BY_YEAR}
+        by_year = dict(con.execute("SELECT year, count(*) FROM fact_indicator GROUP BY year").fetchall())
+    finally:
+        con.close()
+
+    assert sorted(p.name for p in (out / "fact_indicator").iterdir()) == ["year=2020", "year=2021", "year=2022"]
+    assert (out / "dim_report.parquet").exists() and (out / "dim_locality.parquet").exists()
+    reader = duckdb.connect()  # any engine, reading the files in place
+    for table in BY_YEAR:
+        glob = str(out / table / "*" / "*.parquet")
+        (n,), = reader.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning = true)", [glob]).fetchall()
+        assert n == expected[table] == rows[table] > 0
+    glob = str(out / "fact_indicator" / "*" / "*.parquet")
+    assert dict(reader.execute("SELECT year, count(*) FROM read_parquet(?, hive_partitioning = true) GROUP BY year",
+                               [glob]).fetchall()) == by_year == {2020: 4, 2021: 6, 2022: 8}
+    # Publishing again replaces the dataset whole.
+    con = duckdb.connect(str(warehouse_db), read_only=True)
+    try:
+        assert publish_parquet(con, out) == rows
+    finally:
+        con.close()
+    assert not list(tmp_path.glob(".published*"))

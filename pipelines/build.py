@@ -28,8 +28,8 @@ from pipelines.extract.report import scan_inbox
 from pipelines.versioning import extractor_fingerprint
 from warehouse import load
 
-# The tables, the views and the unclassified_metric_texts asset, for the progress total.
-WAREHOUSE_STEPS = len(warehouse.TABLES) + 2
+# The tables and the assets after them (views, history, publish), for the progress total.
+WAREHOUSE_STEPS = len(warehouse.TABLES) + len(warehouse.AFTER_TABLES)
 
 
 @dataclass
@@ -43,6 +43,7 @@ class BuildResult:
     not_staged: list[str] = field(default_factory=list)
     corrections_applied: int = 0
     corrections_not_applied: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # line, action, report, status, detail
+    diff: list[dict] = field(default_factory=list)  # per report: facts added, changed, removed since the last build
     error: str | None = None
     elapsed: float = 0.0
     run_id: str | None = None
@@ -78,6 +79,15 @@ def _failure_message(result: dg.ExecuteInProcessResult) -> str:
     return "the run failed (see the Dagster log above)"
 
 
+def _run_diff(run: dg.ExecuteInProcessResult) -> list[dict]:
+    """The diff the warehouse_history asset recorded in its materialization metadata."""
+    for mat in run.asset_materializations_for_node("warehouse_history"):
+        diff = mat.metadata.get("diff")
+        if diff is not None:
+            return list(diff.value)  # type: ignore[arg-type]
+    return []
+
+
 def _summarize(db: Path, result: BuildResult) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -95,12 +105,6 @@ def _summarize(db: Path, result: BuildResult) -> None:
             "ORDER BY line").fetchall()
     finally:
         con.close()
-
-
-def _publish(tmp: Path, target: Path) -> None:
-    # A WAL left by a crashed writer of the old file must not be replayed onto the new one.
-    Path(f"{target}.wal").unlink(missing_ok=True)
-    os.replace(tmp, target)
 
 
 def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bool = False,
@@ -128,7 +132,8 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
         # Pending reports first: partitions keep their registration order, so on a fresh instance
         # the run's range then covers exactly the pending ones (new files sort anywhere by name).
         register_reports(instance, [*pending, *ids])
-        defs = build_definitions(db=tmp, reports_dir=reports_dir, seeds=seeds, staging=staging)
+        # The run builds into `tmp` and its last asset publishes it over `db` (WarehouseResource).
+        defs = build_definitions(db=db, build=tmp, reports_dir=reports_dir, seeds=seeds, staging=staging)
         job = defs.resolve_job_def(BUILD_JOB)
         run_kwargs: dict = {
             "instance": instance, "raise_on_error": False,
@@ -146,8 +151,7 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
             result.processed = in_range
         else:
             # Nothing to re-read: rebuild only the tables and views from staging.
-            run_kwargs["asset_selection"] = [dg.AssetKey(t) for t in (*warehouse.TABLES, "analyst_views",
-                                                                      "unclassified_metric_texts")]
+            run_kwargs["asset_selection"] = [dg.AssetKey(t) for t in (*warehouse.TABLES, *warehouse.AFTER_TABLES)]
         if on_start:
             on_start(3 * result.processed + WAREHOUSE_STEPS)
         if on_progress:
@@ -157,13 +161,14 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
             result.run_id, result.success = run.run_id, run.success
             if not run.success:
                 result.error = _failure_message(run)
+            else:
+                result.diff = _run_diff(run)
         except Exception as exc:  # invalid run setup: report it like a failed run
             result.error = f"{type(exc).__name__}: {exc}"
 
     if result.success:
-        _summarize(tmp, result)
+        _summarize(db, result)
         result.not_staged = [rid for rid in ids if not load.is_staged(staging, rid, fingerprint)]
-        _publish(tmp, db)
     else:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)

@@ -91,6 +91,7 @@ def build(
     if result.not_staged:
         out.print(f"[red]{len(result.not_staged)} reports could not be processed:[/] {', '.join(result.not_staged)}")
     _print_corrections(result.corrections_applied, result.corrections_not_applied)
+    _print_diff(result.diff)
     out.print(
         f"{len(result.facts_per_report)} reports read, {len(result.rejected)} rejected, "
         f"{result.total_facts} facts ({result.processed} reports processed this run) "
@@ -252,6 +253,18 @@ def evaluate(
         sys.stdout.write(format_report(scores, show) + "\n")
     if min_f1 is not None and summary["fact"]["f1"] < min_f1:  # type: ignore[index]
         raise typer.Exit(1)
+
+
+def _print_diff(diff: list[dict]) -> None:
+    """Facts added, changed and removed per report since the previously published warehouse."""
+    if not diff:
+        out.print("changes since the last build: none")
+        return
+    added, changed, removed = (sum(d[k] for d in diff) for k in ("added", "changed", "removed"))
+    out.print(f"changes since the last build: +{added} added, ~{changed} changed, -{removed} removed "
+              f"in {len(diff)} reports (table build_log; retired facts in fact_history)")
+    for d in diff:
+        out.print(f"  {d['report_file']}: +{d['added']} ~{d['changed']} -{d['removed']}")
 
 
 def _print_corrections(applied: int, not_applied: list[tuple[int, str, str, str, str]]) -> None:

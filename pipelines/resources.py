@@ -6,6 +6,7 @@ assets at a temporary warehouse and inbox.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,9 +29,16 @@ class Settings(BaseSettings):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file and the staging folder the per-report assets write to."""
+    """The published warehouse, the private file a run builds into, and the staging folder.
 
-    db_path: str
+    Analysts open the published file read-only; a run never writes it. Assets
+    write the build file, and the last asset publishes it with an atomic rename
+    once the checks passed, so a reader never sees a half-built warehouse and a
+    crash mid-build leaves the published file as it was.
+    """
+
+    db_path: str  # the published warehouse
+    build_path: str = ""  # empty: <db>.building beside it
     staging_dir: str = ""  # empty: <db stem>.staging beside the database
 
     @property
@@ -38,18 +46,37 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.db_path)
 
     @property
+    def build(self) -> Path:
+        return Path(self.build_path) if self.build_path else self.db.with_name(self.db.name + ".building")
+
+    @property
     def staging(self) -> Path:
         return Path(self.staging_dir) if self.staging_dir else staging_dir_for(self.db)
 
+    @property
+    def parquet_dir(self) -> Path:
+        """Parquet copies of every table, beside the warehouse: <db stem>.parquet/."""
+        return self.db.with_name(self.db.stem + ".parquet")
+
+    def start_build(self) -> None:
+        """Begin from an empty private file: history comes from the published one, never a leftover."""
+        for leftover in (self.build, Path(f"{self.build}.wal")):
+            leftover.unlink(missing_ok=True)
+
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        # Opened per asset and closed at once: DuckDB allows one writer per file (notes trap 1).
-        self.db.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.db), read_only=read_only)
+        """The build file. Opened per asset and closed at once: one writer per file (notes trap 1)."""
+        self.build.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.build), read_only=read_only)
         try:
             yield con
         finally:
             con.close()
+
+    def publish(self) -> None:
+        # A WAL left by a crashed writer of the old file must not be replayed onto the new one.
+        Path(f"{self.db}.wal").unlink(missing_ok=True)
+        os.replace(self.build, self.db)
 
 
 class InboxResource(dg.ConfigurableResource):
@@ -68,10 +95,11 @@ class InboxResource(dg.ConfigurableResource):
 
 
 def make_resources(db: Path | None = None, reports: Path | None = None, seeds: Path | None = None,
-                   staging: Path | None = None) -> dict[str, dg.ConfigurableResource]:
+                   staging: Path | None = None, build: Path | None = None) -> dict[str, dg.ConfigurableResource]:
     """Resources from explicit paths, falling back to the environment's settings."""
     s = Settings()
     return {
-        "warehouse": WarehouseResource(db_path=str(db or s.db), staging_dir=str(staging or "")),
+        "warehouse": WarehouseResource(db_path=str(db or s.db), staging_dir=str(staging or ""),
+                                       build_path=str(build or "")),
         "inbox": InboxResource(reports_dir=str(reports or s.reports), seeds_dir=str(seeds or s.seeds)),
     }

@@ -18,11 +18,12 @@ from pipelines.assets import reports as report_assets
 from pipelines.cli import app
 from pipelines.definitions import BUILD_JOB, build_definitions
 from pipelines.extract.report import scan_inbox
-from warehouse import load
+from warehouse import history, load
 
 runner = CliRunner()
 ENV = {"COLUMNS": "200"}
-VIEWS = {"indicator_facts", "metric_series", "coverage", "review_queue", "unclassified_metric_texts"}
+VIEWS = {"indicator_facts", "metric_series", "coverage", "review_queue", "unclassified_metric_texts",
+         *history.VIEWS}
 REASONS = {"no_metric", "no_counted_thing", "kind_mismatch", "unusual_unit", "ratio_over_100", "negative_value",
            "conflicting"}
 
@@ -208,7 +209,7 @@ def test_export_writes_every_table_and_view(sample_db: Path, tmp_path: Path, fmt
     result = indicators("export", "--format", fmt, str(tmp_path / "out"), "--db", str(sample_db))
     assert result.exit_code == 0, result.output
     names = {p.stem for p in (tmp_path / "out").iterdir()}
-    assert names == set(load.TABLES) | VIEWS
+    assert names == set(load.TABLES) | set(history.TABLES) | VIEWS
     def read(path: Path) -> pl.DataFrame:
         return pl.read_parquet(path) if fmt == "parquet" else pl.read_csv(path, infer_schema=False)
 

@@ -8,6 +8,7 @@ own upstream edges and metadata, so the lineage graph shows it.
 
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -16,7 +17,8 @@ from pipelines.assets._metadata import md_table
 from pipelines.assets.reports import indicator_mentions, parsed_reports
 from pipelines.extract.report import scan_inbox
 from pipelines.resources import InboxResource, WarehouseResource
-from warehouse import load
+from warehouse import history, load
+from warehouse.publish import publish_parquet
 
 _GROUP = "warehouse"
 _TABLE_DEPS: dict[str, list] = {
@@ -47,6 +49,8 @@ _PREVIEW_COLUMNS = {  # wide text columns left out of previews
 }
 
 TABLES = tuple(_TABLE_DEPS)
+# The warehouse assets after the tables, in run order (the build's progress counts them).
+AFTER_TABLES = ("analyst_views", "unclassified_metric_texts", "warehouse_history", "published_warehouse")
 CORRECTIONS_CHECK = "corrections_all_applied"
 
 
@@ -61,6 +65,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, inbox: InboxResource,
                      warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     # The warehouse holds the reports now in the inbox, as staged by the per-report assets.
     report_ids = [src.report_id for src in scan_inbox(inbox.reports)]
+    warehouse.start_build()
     with warehouse.connect() as con:
         summary = load.build_warehouse(con, warehouse.staging, inbox.seeds, report_ids)
         if summary.missing:
@@ -115,4 +120,38 @@ def unclassified_metric_texts(warehouse: WarehouseResource) -> dg.MaterializeRes
         "facts": total, "facts_with_metric": with_metric,
         "share_with_metric": round(with_metric / total, 4) if total else 0.0,
         "top": md_table(top, rows=25, width=48),
+    })
+
+
+@dg.asset(deps=[analyst_views], group_name=_GROUP, kinds={"duckdb"}, pool="duckdb_writer")
+def warehouse_history(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Vintages and the run's diff: facts retired since the published warehouse (report changed or
+    removed), when each fact first appeared, and per report the facts added, changed and removed."""
+    now = datetime.now(UTC)
+    with warehouse.connect() as con:
+        diff = history.carry_history(con, warehouse.db, now)
+        history.create_vintage_views(con)
+        retired = con.execute("SELECT count(*) FROM fact_history WHERE valid_to = ?", [now]).fetchall()[0][0]
+    rows = [{"report_file": d.report_file, "added": d.added, "changed": d.changed, "removed": d.removed}
+            for d in diff]
+    progress.advance("table", "warehouse_history")
+    return dg.MaterializeResult(metadata={
+        "reports_changed": len(diff), "facts_added": sum(d.added for d in diff),
+        "facts_changed": sum(d.changed for d in diff), "facts_removed": sum(d.removed for d in diff),
+        "facts_retired": retired, "diff": dg.MetadataValue.json(rows),
+    })
+
+
+@dg.asset(deps=[warehouse_history, unclassified_metric_texts], group_name=_GROUP, kinds={"duckdb", "parquet"},
+          pool="duckdb_writer")
+def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The checked build, published: Parquet copies of every table, then an atomic rename of the
+    private build file over the warehouse analysts open. Blocking checks upstream stop a bad build here."""
+    with warehouse.connect(read_only=True) as con:
+        rows = publish_parquet(con, warehouse.parquet_dir)
+    warehouse.publish()
+    progress.advance("table", "published_warehouse")
+    return dg.MaterializeResult(metadata={
+        "path": str(warehouse.db), "parquet": str(warehouse.parquet_dir),
+        **{f"rows/{name}": n for name, n in rows.items()},
     })

@@ -51,3 +51,22 @@ def test_chrome_dates_and_plans_give_nothing(facts: dict) -> None:
     for noise in (3562, 2022, 2021, 87654321, 12345678, 10, 5, 15):
         assert noise not in values, noise
     assert len(facts) == 29
+
+
+def test_another_county_in_plain_text() -> None:
+    """Breakdowns, levels reached (由…下降到), 共有, periods and rankings in a plain-text county report."""
+    text = (Path(__file__).parent / "data" / "pages" / "county_2022_plain.txt").read_text(encoding="utf-8")
+    norm, found = find_indicators(text)
+    got = {}
+    for f in found:
+        a, b = norm.span(f.start, f.end)
+        got.setdefault(text[a:b], (f.value, f.unit, f.qualifier, f.kind, f.metric_text))
+    assert got["4.1%"][:4] == (4.1, "%", "exact", "change")  # the level reached; 由8.3% is not a fact
+    assert "8.3%" not in got
+    assert got["56名"][4] == "法律顾问"
+    assert got["3.2亿元"][:4] == (320_000_000, "元", "exact", "amount")
+    assert got["1200万元"][:4] == (12_000_000, "元", "approx", "amount")
+    assert got["12个"][:4] == (-12, "个", "exact", "change")
+    assert got["1200余家"][:4] == (1200, "家", "approx", "count")
+    assert "2位" not in got and "1500人次" not in got  # a ranking; next year's plan
+    assert len(found) == 35

@@ -42,7 +42,8 @@ PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标")
 REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "电话", "热线", "传真", "邮编", "编号", "代码")
 LEADING_FILLERS = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截至|今年以来|全年|年内|当年|本年度|"
-    r"全区|全市|全县|全镇|全省|全旗|共计|共|累计|合计|总计|先后|已经|已|均|并|还|"
+    r"全区|全市|全县|全镇|全省|全旗|共计|共有|现有|共|累计|合计|总计|先后|已经|已|均|并|还|"
+    r"上半年|下半年|第[一二三四]季度|[一二三四]季度|"
     r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|和|及|与|、|\s)+"
 )
 TRAILING_FILLERS = re.compile(
@@ -131,12 +132,12 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, before: str) -> tuple[str, i
         return ("change", 1) if any(w in clause_prefix for w in CHANGE_UP) else ("ratio", 1)
     down = any(w in clause_prefix for w in CHANGE_DOWN if len(w) > 1)
     up = any(w in clause_prefix for w in CHANGE_UP)
+    if re.search(r"(压缩|缩短|减少|降低|下降|降|减|提高|提升|增加|增长|上升)(至|到)\s*$", tail):
+        return "change", 1  # "压缩至2个工作日", "下降到4.1%": the level reached, reported as a change
     if family == "percent":
         if q.unit == "个百分点" or down or up or re.search(r"(比|较)(去年|上年|上一年|同期)", clause_prefix):
             return "change", (-1 if down else 1)
         return "ratio", 1
-    if re.search(r"(压缩|缩短|减少|降低|降|减)(至|到)\s*$", tail):
-        return "change", 1  # "压缩至2个工作日": the result, reported as a change
     if down and not re.search(r"(至|到)\s*$", tail):
         return "change", -1
     if family == "duration":

@@ -10,6 +10,7 @@ import duckdb
 import matplotlib
 import polars as pl
 import pytest
+from helpers import rows
 from typer.testing import CliRunner
 
 from models import Locality, Mention, Report
@@ -31,13 +32,6 @@ REASONS = {"no_metric", "no_counted_thing", "kind_mismatch", "unusual_unit", "ra
 def indicators(*args: str):
     return runner.invoke(app, list(args), env=ENV)
 
-
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------- views and macros on the samples

@@ -11,9 +11,9 @@ import io
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from conversions import to_pdf
+from helpers import rows
 from typer.testing import CliRunner
 
 from models import Rejection, SourceFile
@@ -92,13 +92,6 @@ def make_inbox(folder: Path) -> Path:
 def sha256s(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture

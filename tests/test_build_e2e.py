@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from helpers import rows
 from typer.testing import CliRunner
 
 from pipelines.cli import app
@@ -18,13 +19,6 @@ ENV = {"COLUMNS": "200"}  # rich wraps long lines at 80 columns otherwise
 def indicators(*args: str):
     return runner.invoke(app, list(args), env=ENV)
 
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:

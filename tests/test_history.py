@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from helpers import rows
 
 from pipelines.build import run_build
 
@@ -31,13 +32,6 @@ def table_checksums(db: Path) -> dict[str, str]:
     finally:
         con.close()
 
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -72,18 +66,18 @@ def test_a_changed_report_replaces_its_facts_and_keeps_the_old_vintage(inbox: Pa
     result = build(inbox, db, root)
 
     assert result.diff == [{"report_file": CHANGED, "added": 0, "changed": 1, "removed": 0}]
-    current = query(db, "SELECT value FROM indicator_facts WHERE report_file = ? AND metric_text = '收到行政复议申请'",
+    current = rows(db, "SELECT value FROM indicator_facts WHERE report_file = ? AND metric_text = '收到行政复议申请'",
                     [CHANGED])
     assert current == [(41.0,)]
     # The old report's facts are retired, not silently kept or lost.
-    retired = query(db, "SELECT count(*), min(retired_reason), max(retired_reason) FROM fact_history")
+    retired = rows(db, "SELECT count(*), min(retired_reason), max(retired_reason) FROM fact_history")
     assert retired[0][0] == 71 and retired[0][1] == retired[0][2] == "report_changed"
     # As of just before the change, the warehouse said 39.
-    (changed_at,), = query(db, "SELECT max(valid_to) FROM fact_history")
-    as_of = query(db, "SELECT value FROM facts_as_of(?::TIMESTAMPTZ - INTERVAL 1 MICROSECOND) "
+    (changed_at,), = rows(db, "SELECT max(valid_to) FROM fact_history")
+    as_of = rows(db, "SELECT value FROM facts_as_of(?::TIMESTAMPTZ - INTERVAL 1 MICROSECOND) "
                       "WHERE report_file = ? AND metric_text = '收到行政复议申请'", [changed_at, CHANGED])
     assert as_of == [(39.0,)]
-    assert query(db, "SELECT count(*) FROM build_log WHERE report_file = ?", [CHANGED]) == [(2,)]
+    assert rows(db, "SELECT count(*) FROM build_log WHERE report_file = ?", [CHANGED]) == [(2,)]
 
 
 def test_a_removed_report_has_its_facts_retired(inbox: Path, tmp_path: Path, root: Path) -> None:
@@ -93,8 +87,8 @@ def test_a_removed_report_has_its_facts_retired(inbox: Path, tmp_path: Path, roo
     (inbox / REMOVED).unlink()
     result = build(inbox, db, root)
     assert result.diff == [{"report_file": REMOVED, "added": 0, "changed": 0, "removed": n_removed}]
-    assert query(db, "SELECT count(*) FROM indicator_facts WHERE report_file = ?", [REMOVED]) == [(0,)]
-    assert query(db, "SELECT count(*) FROM retired_facts WHERE report_file = ? AND retired_reason = 'report_removed'",
+    assert rows(db, "SELECT count(*) FROM indicator_facts WHERE report_file = ?", [REMOVED]) == [(0,)]
+    assert rows(db, "SELECT count(*) FROM retired_facts WHERE report_file = ? AND retired_reason = 'report_removed'",
                  [REMOVED]) == [(n_removed,)]
 
 
@@ -127,4 +121,4 @@ def test_a_build_killed_midway_leaves_the_published_warehouse_intact(inbox: Path
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert hashlib.sha256(db.read_bytes()).hexdigest() == published
-    assert query(db, "SELECT count(*) FROM indicator_facts")[0][0] > 300
+    assert rows(db, "SELECT count(*) FROM indicator_facts")[0][0] > 300

@@ -168,7 +168,8 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
 
     if result.success:
         _summarize(db, result)
-        result.not_staged = [rid for rid in ids if not load.is_staged(staging, rid, fingerprint)]
+        # Only this run's reports can have failed to stage: the others were staged before it.
+        result.not_staged = [rid for rid in pending if not load.is_staged(staging, rid, fingerprint)]
     else:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)

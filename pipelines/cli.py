@@ -48,6 +48,9 @@ LocalityOpt = Annotated[str | None, typer.Option("--locality", "-l", help="Only 
 MetricArg = Annotated[str, typer.Argument(help="Metric code (e.g. mediation_cases) or its Chinese name")]
 
 
+_REPORT_ROWS = 50  # reports listed after a build; the rest are counted
+
+
 @app.command()
 def build(
     reports: ReportsOpt = None,
@@ -81,9 +84,11 @@ def build(
     table = Table(title="reports in the warehouse", title_justify="left")
     for col, justify in (("file", "left"), ("locality", "left"), ("year", "right"), ("facts", "right")):
         table.add_column(col, justify=justify)
-    for file_name, locality, year, n in result.facts_per_report:
+    for file_name, locality, year, n in result.facts_per_report[:_REPORT_ROWS]:
         table.add_row(file_name, locality, str(year), str(n))
     out.print(table)
+    if len(result.facts_per_report) > _REPORT_ROWS:  # rendering 10,000 rows took seconds, and nobody reads them
+        out.print(f"… and {len(result.facts_per_report) - _REPORT_ROWS} more reports (table dim_report)")
     if result.rejected:
         out.print(f"[yellow]{len(result.rejected)} rejected[/] (not in the facts; see table rejected_report):")
         for file_name, stage, reason in result.rejected:

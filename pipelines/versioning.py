@@ -34,16 +34,26 @@ def _files(seeds_dir: Path) -> list[Path]:
 
 
 @cache
-def _fingerprint(seeds_dir: Path, stamp: tuple[tuple[str, float, int], ...]) -> str:
+def _fingerprint(seeds_dir: Path, stamp: tuple[tuple[str, str, float, int], ...]) -> str:
     h = hashlib.sha256(extractor_version().encode())
-    for name, _, _ in stamp:
+    for path, name, _, _ in stamp:
         h.update(name.encode())
-        h.update(Path(name).read_bytes())
+        h.update(Path(path).read_bytes())
     return h.hexdigest()[:16]
+
+
+def _name(p: Path, seeds_dir: Path) -> str:
+    """A file's name relative to its folder (extract/, models/, seeds/): the fingerprint must not
+    change with where the checkout lives or how the seeds path is spelled (that re-read everything)."""
+    for root, label in ((Path(pipelines.extract.__file__).parent, "extract"),
+                        (Path(models.__file__).parent, "models"), (seeds_dir, "seeds")):
+        if p.is_relative_to(root):
+            return f"{label}/{p.relative_to(root).as_posix()}"
+    return p.name
 
 
 def extractor_fingerprint(seeds_dir: Path) -> str:
     """Hash of EXTRACTOR_VERSION, the extraction code and the seeds (cached while files are unchanged)."""
     files = _files(seeds_dir)
-    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for p in files)
+    stamp = tuple((str(p), _name(p, seeds_dir), p.stat().st_mtime, p.stat().st_size) for p in files)
     return _fingerprint(seeds_dir, stamp)

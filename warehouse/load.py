@@ -189,13 +189,20 @@ def stage_facts(staging: Path, report: Report, mentions: Iterable[Mention]) -> p
     return df
 
 
+def _staged_fingerprint(staging: Path, stage: str, report_id: str) -> str | None:
+    p = _path(staging, stage, report_id, "json")
+    return json.loads(p.read_text(encoding="utf-8"))["fingerprint"] if p.exists() else None
+
+
 def is_staged(staging: Path, report_id: str, fingerprint: str) -> bool:
-    """True when this report's staging is complete and made by the current extractor."""
-    rep = staged_report(staging, report_id)
+    """True when this report's staging is complete and made by the current extractor.
+
+    Reads only the fingerprint (no validation of the whole staged report: this runs for every
+    report of the inbox, twice per build)."""
+    rep = _staged_fingerprint(staging, "reports", report_id)
     if rep is not None:
-        return rep.fingerprint == fingerprint and _path(staging, "facts", report_id, "parquet").exists()
-    rej = staged_rejection(staging, report_id)
-    return rej is not None and rej.fingerprint == fingerprint
+        return rep == fingerprint and _path(staging, "facts", report_id, "parquet").exists()
+    return _staged_fingerprint(staging, "rejections", report_id) == fingerprint
 
 
 def staged_facts(staging: Path, report_id: str) -> pl.DataFrame | None:

@@ -8,6 +8,7 @@ with a reason an analyst can act on.
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -50,11 +51,16 @@ def scan_inbox(reports_dir: Path) -> list[SourceFile]:
     renamed file keeps its id and the same bytes twice are one report.
     """
     files: list[SourceFile] = []
-    for path in sorted(p for p in Path(reports_dir).iterdir() if p.is_file() and not p.name.startswith(".")):
+    root = Path(reports_dir).resolve()  # once: resolve() per file was a third of a 10,000-file scan
+    entries = sorted((e for e in os.scandir(reports_dir) if e.is_file() and not e.name.startswith(".")),
+                     key=lambda e: e.name)
+    for entry in entries:
+        path = Path(entry.path)
         digest = file_sha256(path)
         files.append(SourceFile(
-            report_id=digest[:16], file_name=path.name, path=str(path.resolve()),
-            sha256=digest, size_bytes=path.stat().st_size,
+            report_id=digest[:16], file_name=entry.name,
+            path=str(path.resolve() if entry.is_symlink() else root / entry.name),
+            sha256=digest, size_bytes=entry.stat().st_size,
         ))
     return files
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from pipelines.extract.quantities import Quantity, find_quantities
+from pipelines.extract.quantities import RANGE_MARKS, Quantity, find_quantities
 from pipelines.extract.text import NormalizedText, Sentence, normalize, sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -228,7 +228,7 @@ def _range_lower(sent: str, qs: list[Quantity], i: int) -> Quantity | None:
         return None
     prev = qs[i - 1]
     between = sent[prev.end:qs[i].start]
-    if prev.unit == "" and between.strip() in ("-", "~", "至", "到", "—"):
+    if prev.unit == "" and between.strip() in RANGE_MARKS:
         return prev
     return None
 
@@ -246,7 +246,8 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
             continue
         lower = _range_lower(text, qs, i)
         start = lower.start if lower else q.start
-        before, after = text[:start], text[q.end:]
+        # Every rule reads only the end of what precedes the number: a window keeps them O(1).
+        before, after = text[max(0, start - 24):start], text[q.end:q.end + 40]
         if _is_rejected(text, q, before, after, quoted):
             continue
         unit = _infer_unit(q, text[_clause_start(text, start):start], after)

@@ -108,6 +108,9 @@ def normalize_unit(unit: str) -> tuple[str, int]:
     return unit, 0
 
 
+RANGE_MARKS = ("-", "~", "至", "到", "—")
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
     """Every number-like token in a sentence, parsed. Tokens that do not parse are skipped."""
     found: list[Quantity] = []
@@ -118,6 +121,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
         chinese = not num[0].isdigit()
         mult = m.group("mult") or ""
         unit_raw = m.group("unit") or ""
+        if chinese and not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS:
+            continue  # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range bound)
         if chinese and num.startswith("百分之"):
             num, unit_raw = num[3:], "%"
         try:

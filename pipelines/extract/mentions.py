@@ -47,8 +47,8 @@ LEADING_FILLERS = re.compile(
     r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|和|及|与|、|\s)+"
 )
 TRAILING_FILLERS = re.compile(
-    r"(?:均|都|分别|共计|共|累计|合计|总计|达到了|达到|达|为|是|约|近|超过|逾|不少于|至少|不足|不到|"
-    r"同比|比去年|比上年|较去年|较上年|了|有|\s)+$"
+    r"(?:均|都|分别|共计|共|累计|合计|总计|达到了|达到|达|为|是|(?<![签预合节制契条公履违特])约|"
+    r"(?<![最附临就])近|超过|逾|不少于|至少|不足|不到|同比|比去年|比上年|较去年|较上年|了|有|\s)+$"
 )
 # People and organizations counted without a measure word: 600余科级干部 → 名.
 PERSON_NOUN = re.compile(r"^\s*(?:名|位)?[\u4e00-\u9fff]{0,6}?(干部|人员|学生|群众|家长|职工|律师|党员|代表|委员|人)")
@@ -162,12 +162,22 @@ def _infer_unit(q: Quantity, clause_prefix: str, after: str) -> str | None:
 FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:压缩|缩短|减少|降低|下降|提高|提升|增加|增长|上升)?[至到]\s*$)")
 
 
+YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*年度?")
+
+
 def _clean_metric(text: str) -> str:
     text = text.replace("**", "").replace("__", "")  # markdown emphasis is not part of the words
     text = FROM_VALUE.sub("", text.strip())  # 时限由15个工作日压缩至 → 时限压缩至
+    text = YEAR_IN_TEXT.sub("", text)  # 组织开展2021年度…培训: the year is a dimension, not the metric
     text = LEADING_FILLERS.sub("", text)
     text = TRAILING_FILLERS.sub("", text)
     return text.strip(" 、和及与的")
+
+
+AFTER_NUMBER = re.compile(r"^\s*(?:以上|左右|之多|余|多)?")
+# Where the noun after a number ends: a list, another number, or a preposition that starts what is done to it.
+AFTER_CUT = re.compile(r"(?:[、和及与]|\d)(?![^“”]*”)|(?<=..)(?:为|对|向|在|将|均|全部)")  # not inside “…”
+MAX_AFTER = 24
 
 
 def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_end: int) -> str:
@@ -177,13 +187,17 @@ def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_e
         # "2 个重大行政决策、7 个规范性文件": the words before belong to the previous number
         raw_before = ""
     before = _clean_metric(raw_before)
-    if len(before) >= 3 and not re.fullmatch(r"[对向在为给与和从]\S{0,2}", before):
+    # Chinese puts the counted noun after a number that opens its phrase ("选聘 10 位律师担任…",
+    # "组织全市24个执法部门…") and before a number that closes it ("承接省级权力事项 47 项，").
+    after = AFTER_NUMBER.sub("", sent[q.end:_clause_end(sent, q.end)])
+    noun = _clean_metric(AFTER_CUT.split(after)[0])[:MAX_AFTER] if after[:1] > "\u4dff" or after[:1] in "“《(" else ""
+    if noun and len(noun) >= 2:
+        return f"{before}{noun}"
+    if len(before) >= 2:
         return before
-    after = re.split(r"[、\d]", sent[q.end:_clause_end(sent, q.end)])[0]
-    after = re.sub(r"^(?:以上|左右|之多|余|多)", "", after)
-    after = _clean_metric(after)
-    # A leading preposition phrase ("对 23 个部门…") reads better with its verb.
-    return (before + after).strip() or before or after
+    text = (before + _clean_metric(re.split(r"[、\d]", after)[0])).strip()
+    # "来区访213起646人次": the second number counts the same thing as the first
+    return text or _clean_metric(re.sub(r"[\d.]+\S?", "", sent[clause_start:q_start]))
 
 
 def _rate_names(prefix: str) -> list[str]:

@@ -86,8 +86,9 @@ def test_review_queue_lists_unsure_facts_with_reasons(sample_db: Path) -> None:
     assert all(q[3] and q[4] and set(q[3].split(", ")) <= REASONS for q in queue)
     assert {q[0] for q in queue if "no_metric" in q[3]} == {r[0] for r in rows(
         sample_db, "SELECT fact_id FROM fact_indicator WHERE metric IS NULL")}
-    # 威海火炬 2021: "来区访213起646人次" leaves 646人次 with nothing counted
-    assert any("no_counted_thing" in q[3] for q in queue)
+    # a metric_text too short to say what is counted is queued, and only then
+    assert {q[0] for q in queue if "no_counted_thing" in q[3]} == {r[0] for r in rows(
+        sample_db, "SELECT fact_id FROM fact_indicator WHERE length(trim(metric_text)) < 2")}
     assert all(q[1] is not None for q in queue if "unusual_unit" in q[3] or "kind_mismatch" in q[3])
 
 

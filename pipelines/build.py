@@ -25,6 +25,7 @@ from pipelines.assets import warehouse
 from pipelines.assets.reports import reports_partitions
 from pipelines.definitions import BUILD_JOB, build_definitions
 from pipelines.extract.report import scan_inbox
+from pipelines.resources import write_listing
 from pipelines.versioning import extractor_fingerprint
 from warehouse import load
 
@@ -127,13 +128,18 @@ def run_build(reports_dir: Path, db: Path, seeds: Path = Path("seeds"), full: bo
     tmp = db.with_name(f"{db.name}.{os.getpid()}.tmp")
     for leftover in (tmp, Path(f"{tmp}.wal")):
         leftover.unlink(missing_ok=True)
+    # The run's assets read this scan instead of hashing every file of the inbox again.
+    listing = db.with_name(f"{db.name}.{os.getpid()}.inbox.json")
+    write_listing(listing, sources)
     with ExitStack() as stack:
+        stack.callback(listing.unlink, missing_ok=True)
         instance = open_instance(stack)
         # Pending reports first: partitions keep their registration order, so on a fresh instance
         # the run's range then covers exactly the pending ones (new files sort anywhere by name).
         register_reports(instance, [*pending, *ids])
         # The run builds into `tmp` and its last asset publishes it over `db` (WarehouseResource).
-        defs = build_definitions(db=db, build=tmp, reports_dir=reports_dir, seeds=seeds, staging=staging)
+        defs = build_definitions(db=db, build=tmp, reports_dir=reports_dir, seeds=seeds, staging=staging,
+                                 listing=listing)
         job = defs.resolve_job_def(BUILD_JOB)
         run_kwargs: dict = {
             "instance": instance, "raise_on_error": False,

@@ -15,14 +15,16 @@ __all__ = ["BUILD_JOB", "build_definitions", "defs"]
 
 
 def build_definitions(db: Path | None = None, reports_dir: Path | None = None, seeds: Path | None = None,
-                      staging: Path | None = None, build: Path | None = None) -> dg.Definitions:
+                      staging: Path | None = None, build: Path | None = None,
+                      listing: Path | None = None) -> dg.Definitions:
     """Definitions over explicit paths (the CLI, tests) or the environment's settings (None)."""
     assets = dg.load_assets_from_modules([reports, warehouse])
     return dg.Definitions(
         assets=assets,
         # The checks of pipelines/checks.py, but for any an asset still evaluates inline.
         asset_checks=checks.asset_checks(declared=[k for a in assets for k in a.check_keys]),
-        resources=make_resources(db=db, reports=reports_dir, seeds=seeds, staging=staging, build=build),
+        resources=make_resources(db=db, reports=reports_dir, seeds=seeds, staging=staging, build=build,
+                                 listing=listing),
         jobs=[build_job],
         sensors=[inbox_sensor],
         schedules=[nightly_build],

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ import polars as pl
 from models import Mention, Rejection, Report, SourceFile
 from warehouse import corrections, dedupe
 
-# Drop order: tables that reference others first (DuckDB enforces the FKs).
+# Drop order: tables that reference others first (DuckDB enforces the dimensions' FKs).
 TABLES = ("fact_indicator", "dim_report", "dim_metric", "dim_domain", "dim_locality", "dim_year", "rejected_report",
           "correction")
 
@@ -74,6 +75,11 @@ def sql_text(name: str) -> str:
 # ---------------------------------------------------------------- staging
 
 
+def _fspath(staging: Path, stage: str, report_id: str, ext: str) -> str:
+    """_path as a string: for the loops over every staged report (pathlib was 0.3 s of a build)."""
+    return f"{staging}{os.sep}{stage}{os.sep}{report_id}.{ext}"
+
+
 def _path(staging: Path, stage: str, report_id: str, ext: str) -> Path:
     return staging / stage / f"{report_id}.{ext}"
 
@@ -111,10 +117,11 @@ def staged_source(staging: Path, report_id: str) -> SourceFile | None:
 
 
 def staged_report(staging: Path, report_id: str) -> StagedReport | None:
-    p = _path(staging, "reports", report_id, "json")
-    if not p.exists():
+    try:
+        with open(_fspath(staging, "reports", report_id, "json"), encoding="utf-8") as f:
+            d = json.load(f)
+    except FileNotFoundError:
         return None
-    d = json.loads(p.read_text(encoding="utf-8"))
     return StagedReport(Report.model_validate(d["report"]), d["extractor_version"], d["fingerprint"],
                         d.get("content_sha256"))
 
@@ -189,9 +196,27 @@ def stage_facts(staging: Path, report: Report, mentions: Iterable[Mention]) -> p
     return df
 
 
+# The start of a staged file as _write_json writes it (sorted keys): the fingerprint comes before the
+# report's text, so reading the first bytes is enough (parsing whole reports was 0.7 s on 10,000).
+# Anchored at the first byte and on the keys before it; anything else is parsed in full.
+_FINGERPRINT_HEAD = {
+    "reports": re.compile(rb'\{"content_sha256": (?:"[0-9a-f]*"|null), "extractor_version": "[^"\\]*", '
+                          rb'"fingerprint": "([^"\\]*)", "report": '),
+    "rejections": re.compile(rb'\{"fingerprint": "([^"\\]*)", "rejection": '),
+}
+
+
 def _staged_fingerprint(staging: Path, stage: str, report_id: str) -> str | None:
-    p = _path(staging, stage, report_id, "json")
-    return json.loads(p.read_text(encoding="utf-8"))["fingerprint"] if p.exists() else None
+    p = _fspath(staging, stage, report_id, "json")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(1024)
+    except FileNotFoundError:
+        return None
+    if (m := _FINGERPRINT_HEAD[stage].match(head)) is not None:
+        return m.group(1).decode("utf-8")
+    with open(p, encoding="utf-8") as f:
+        return json.load(f)["fingerprint"]
 
 
 def is_staged(staging: Path, report_id: str, fingerprint: str) -> bool:
@@ -201,7 +226,7 @@ def is_staged(staging: Path, report_id: str, fingerprint: str) -> bool:
     report of the inbox, twice per build)."""
     rep = _staged_fingerprint(staging, "reports", report_id)
     if rep is not None:
-        return rep == fingerprint and _path(staging, "facts", report_id, "parquet").exists()
+        return rep == fingerprint and os.path.exists(_fspath(staging, "facts", report_id, "parquet"))
     return _staged_fingerprint(staging, "rejections", report_id) == fingerprint
 
 
@@ -213,7 +238,7 @@ def staged_facts(staging: Path, report_id: str) -> pl.DataFrame | None:
 def read_staged_facts(staging: Path, report_ids: Sequence[str]) -> pl.DataFrame:
     """The staged facts of these reports (all staged), in this order, as one frame: one
     multi-file read (reading 10,000 small files one by one was most of a nightly rebuild)."""
-    paths = [_path(staging, "facts", rid, "parquet") for rid in report_ids]
+    paths = [_fspath(staging, "facts", rid, "parquet") for rid in report_ids]
     if not paths:
         return pl.DataFrame(schema=FACT_SCHEMA)
     try:
@@ -356,13 +381,23 @@ def _set_aside_duplicates(staging: Path, reports: list[StagedReport]):
     return [reports[i] for i in keep], rejections
 
 
+_FACT_KEY = "fact_id        VARCHAR PRIMARY KEY,"
+
+
+def _schema_without_fact_key() -> str:
+    ddl = sql_text("schema.sql")
+    if ddl.count(_FACT_KEY) != 1:
+        raise ValueError(f"schema.sql: expected one {_FACT_KEY!r} in fact_indicator")
+    return ddl.replace(_FACT_KEY, "fact_id        VARCHAR NOT NULL,")
+
+
 def build_warehouse(con: duckdb.DuckDBPyConnection, staging: Path, seeds_dir: Path,
                     report_ids: Iterable[str]) -> BuildSummary:
     """Recreate every table from the staged results of `report_ids`, in one transaction."""
     reports, rejections, missing = [], [], []
     for rid in sorted(set(report_ids)):
         rep = staged_report(staging, rid)
-        if rep is not None and _path(staging, "facts", rid, "parquet").exists():
+        if rep is not None and os.path.exists(_fspath(staging, "facts", rid, "parquet")):
             reports.append(rep)
         elif (rej := staged_rejection(staging, rid)) is not None:
             rejections.append(rej)
@@ -392,11 +427,14 @@ def build_warehouse(con: duckdb.DuckDBPyConnection, staging: Path, seeds_dir: Pa
     try:
         for table in TABLES:
             con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute(sql_text("schema.sql"))
+        # The facts' primary key is added once they are in: one bulk index build instead of
+        # 700,000 inserts into the index (0.8 s → 0.3 s). The table ends as schema.sql declares it.
+        con.execute(_schema_without_fact_key())
         # Insert order follows the foreign keys: referenced tables first.
         for table in ("dim_domain", "dim_metric", "dim_locality", "dim_year", "dim_report",
                       "fact_indicator", "rejected_report", "correction"):
             _insert(con, table, frames[table])
+        con.execute("ALTER TABLE fact_indicator ADD PRIMARY KEY (fact_id)")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

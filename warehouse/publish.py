@@ -12,14 +12,18 @@ writes
 DuckDB, Spark, Trino, polars or pandas read it where it lies, e.g.
 `SELECT * FROM read_parquet('<out>/indicator_facts/*/*.parquet', hive_partitioning = true)
 WHERE year = 2021` opens only the 2021 files. A year's files are rewritten only
-when that year's data changes upstream (this function rewrites all of them; a
-partitioned run can publish one year). The dataset is written beside `out` and
-swapped in with a rename, so a reader never sees half of it.
+when that year's rows changed: `<out>/_manifest.json` keeps, per relation and year,
+the row count and a content digest (the sum of the rows' 64-bit hashes, with the
+relation's columns and types), and a year whose digest is unchanged has its files
+hard-linked from the previous dataset (a nightly build of one year's reports writes
+one year). The small tables are written every time. The dataset is written beside
+`out` and swapped in with a rename, so a reader never sees half of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 from pathlib import Path
@@ -34,6 +38,46 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+MANIFEST = "_manifest.json"
+# Bump when the files written for the same rows change (order, options): every year is then rewritten.
+_LAYOUT = 1
+
+
+def _order(name: str) -> str:
+    # Sorted within each year so that row-group statistics (zone maps) skip well on reads.
+    return "report_id, span_start, fact_id" if name == "fact_indicator" else "metric, locality_key"
+
+
+def _year_digests(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, list]:
+    """Per year of a relation: [rows, digest]; the digest covers the columns, their types and every row."""
+    columns = con.execute(f'DESCRIBE "{name}"').fetchall()
+    shape = ";".join(f"{c[0]} {c[1]}" for c in columns)
+    rows = con.execute(f'SELECT year, count(*), sum(hash(x)::HUGEINT)::VARCHAR FROM "{name}" AS x GROUP BY year'
+                       ).fetchall()
+    return {str(year): [n, f"{_LAYOUT}|{shape}|{total}"] for year, n, total in rows}
+
+
+def _read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _link_year(old: Path, new: Path) -> bool:
+    """Hard-link (else copy) one year's files of the previous dataset; False if they are not all there."""
+    files = sorted(old.glob("*.parquet")) if old.is_dir() else []
+    if not files:
+        return False
+    new.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        try:
+            os.link(f, new / f.name)
+        except OSError:
+            shutil.copy2(f, new / f.name)
+    return True
+
+
 def publish_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
     """Write every table and the year-partitioned relations of BY_YEAR to `out`; returns rows per relation."""
     tables = {r[0] for r in con.execute(
@@ -46,16 +90,25 @@ def publish_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     rows: dict[str, int] = {}
+    previous, manifest = _read_manifest(out), {}
     try:
         for name in names:
             if name in BY_YEAR:
-                # Sorted within each year so that row-group statistics (zone maps) skip well on reads.
-                order = "report_id, span_start, fact_id" if name == "fact_indicator" else "metric, locality_key"
-                con.execute(f'COPY (SELECT * FROM "{name}" ORDER BY year, {order}) TO {_quote(tmp / name)} '
-                            "(FORMAT parquet, PARTITION_BY (year))")
+                digests = manifest[name] = _year_digests(con, name)
+                before = previous.get(name, {})
+                # Unchanged years: the previous files, linked; the others written anew.
+                changed = sorted(int(y) for y, d in digests.items()
+                                 if before.get(y) != d or not _link_year(out / name / f"year={y}",
+                                                                          tmp / name / f"year={y}"))
+                if changed or not digests:
+                    where = f"WHERE year IN ({', '.join(map(str, changed))})" if changed else ""
+                    con.execute(f'COPY (SELECT * FROM "{name}" {where} ORDER BY year, {_order(name)}) '
+                                f"TO {_quote(tmp / name)} (FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE)")
+                rows[name] = sum(n for n, _ in digests.values())
             else:
-                con.execute(f'COPY "{name}" TO {_quote(tmp / f"{name}.parquet")} (FORMAT parquet)')
-            rows[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+                rows[name] = con.execute(f'COPY "{name}" TO {_quote(tmp / f"{name}.parquet")} (FORMAT parquet)'
+                                         ).fetchall()[0][0]
+        (tmp / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=1), encoding="utf-8")
         old = out.with_name(f".{out.name}.{os.getpid()}.old")
         if out.exists():
             out.rename(old)

@@ -16,7 +16,6 @@ import polars as pl
 from pipelines import progress
 from pipelines.assets._metadata import md_table
 from pipelines.assets._per_report import extract_and_stage, read_and_stage, run_each
-from pipelines.extract.report import scan_inbox
 from pipelines.resources import InboxResource, WarehouseResource
 from pipelines.versioning import extractor_fingerprint, extractor_version
 from warehouse import load
@@ -37,7 +36,7 @@ _per_report = {
 def raw_report_files(context: dg.AssetExecutionContext, inbox: InboxResource,
                      warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The report files in the inbox, identified by the sha256 of their bytes."""
-    found = {src.report_id: src for src in scan_inbox(inbox.reports)}
+    found = {src.report_id: src for src in inbox.sources()}
     rows, missing = [], []
     for key in progress.track("raw", context.partition_keys):
         src = found.get(key)

@@ -60,7 +60,8 @@ def raw_report_files(context: dg.AssetExecutionContext, inbox: InboxResource,
 def parsed_reports(context: dg.AssetExecutionContext, inbox: InboxResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each file decoded with its locality, year and title, or set aside with a reason."""
-    version, fingerprint = extractor_version(), extractor_fingerprint(inbox.seeds)
+    fingerprint = extractor_fingerprint(inbox.seeds)
+    version = f"{extractor_version()}+{fingerprint}"  # which code and seeds read the report
     keys = context.partition_keys
     rows = []
     for key, row in zip(keys, run_each(read_and_stage, keys, warehouse.staging, version, fingerprint),

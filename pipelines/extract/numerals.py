@@ -21,8 +21,6 @@ BIG_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "
 # Powers of ten of the multipliers that may follow a number ("18.9万", "3千余").
 MULTIPLIER_POWER: dict[str, int] = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
 
-CHINESE_NUMERAL_CHARS = "".join([*DIGITS, *SMALL_UNITS, *BIG_UNITS])
-
 
 class NumeralError(ValueError):
     """A string that looked like a numeral but is not one."""

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from pipelines.extract.numerals import (
-    CHINESE_NUMERAL_CHARS,
     NumeralError,
     multiplier_power,
     parse_number,
@@ -148,4 +147,4 @@ def find_quantities(sentence: str) -> list[Quantity]:
     return found
 
 
-__all__ = ["CHINESE_NUMERAL_CHARS", "Quantity", "find_quantities", "normalize_unit", "UNIT_FAMILY"]
+__all__ = ["RANGE_MARKS", "UNIT_FAMILY", "Quantity", "find_quantities", "normalize_unit"]

@@ -18,7 +18,6 @@ _FOLD = str.maketrans({
     "＋": "+", "：": ":", "\u3000": " ", "\xa0": " ",
 })
 SENTENCE_END = "。！？；!?;"
-CLAUSE_BREAK = "，,。！？；!?;:：\n"
 
 # A heading: markdown '#', 一、, （一）, (一), 1. / 1、 at a line's start, or a short bold line.
 HEADING_RE = re.compile(

@@ -46,6 +46,12 @@ def facts(text: str) -> list[tuple[str, float, str, str, str]]:
          [("3场", 3, "场", "exact", "count"), ("500万元", 5_000_000, "元", "exact", "amount"),
           ("三项", 3, "项", "exact", "count")]),
         ("办理时限由20个工作日压缩至2个工作日。", [("2个工作日", 2, "工作日", "exact", "change")]),
+        ("开展普法活动百余场，受教育群众千余人，上百家企业参与。",
+         [("百余场", 100, "场", "approx", "count"), ("千余人", 1000, "人", "approx", "count"),
+          ("上百家", 100, "家", "over", "count")]),
+        ("化解矛盾纠纷2.5万余件（同比增长12%），挽回经济损失1.2亿余元。",
+         [("2.5万余件", 25_000, "件", "approx", "count"), ("12%", 12, "%", "exact", "change"),
+          ("1.2亿余元", 120_000_000, "元", "approx", "amount")]),
     ],
 )
 def test_reads_quantities(text: str, expected: list[tuple]) -> None:
@@ -76,6 +82,11 @@ def test_not_indicators(text: str) -> None:
 def test_plan_sections_are_skipped() -> None:
     text = "一、2021年主要成效\n办理案件12件。\n二、2022年工作打算\n力争新增调解员100名，开展培训3次。\n"
     assert [f[0] for f in facts(text)] == ["12件"]
+
+
+def test_metric_text_is_the_counted_thing() -> None:
+    norm, found = find_indicators("①选聘 10 位律师担任法律顾问；（1）组织全市24个执法部门参与，比2020年提高3.2个百分点。")
+    assert [f.metric_text for f in found] == ["选聘律师担任法律顾问", "组织全市执法部门参与", "提高"]
 
 
 def test_shared_number_is_one_fact_per_rate() -> None:

@@ -43,7 +43,7 @@ REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "电话", "热线",
 LEADING_FILLERS = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截至|今年以来|全年|年内|当年|本年度|"
     r"全区|全市|全县|全镇|全省|全旗|共计|共有|现有|共|累计|合计|总计|先后|已经|已|均|并|还|"
-    r"上半年|下半年|第[一二三四]季度|[一二三四]季度|"
+    r"上半年|下半年|第[一二三四]季度|[一二三四]季度|[①-⑳]|\(\d{1,2}\)|（\d{1,2}）|\(|（|"
     r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|和|及|与|、|\s)+"
 )
 TRAILING_FILLERS = re.compile(
@@ -162,7 +162,7 @@ def _infer_unit(q: Quantity, clause_prefix: str, after: str) -> str | None:
 FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:压缩|缩短|减少|降低|下降|提高|提升|增加|增长|上升)?[至到]\s*$)")
 
 
-YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*年度?")
+YEAR_IN_TEXT = re.compile(r"(?:比|较|与)?(?:19|20)\d{2}\s*年度?(?:同期)?")
 
 
 def _clean_metric(text: str) -> str:
@@ -171,12 +171,13 @@ def _clean_metric(text: str) -> str:
     text = YEAR_IN_TEXT.sub("", text)  # 组织开展2021年度…培训: the year is a dimension, not the metric
     text = LEADING_FILLERS.sub("", text)
     text = TRAILING_FILLERS.sub("", text)
-    return text.strip(" 、和及与的")
+    return text.lstrip(" 、和及与的").rstrip(" 、和及的")  # a trailing 与 is 参与/给与, not a conjunction
 
 
 AFTER_NUMBER = re.compile(r"^\s*(?:以上|左右|之多|余|多)?")
 # Where the noun after a number ends: a list, another number, or a preposition that starts what is done to it.
-AFTER_CUT = re.compile(r"(?:[、和及与]|\d)(?![^“”]*”)|(?<=..)(?:为|对|向|在|将|均|全部)")  # not inside “…”
+AFTER_CUT = re.compile(  # not inside “…”; 和/与/及 only where they join, not in 和谐, 参与, 及时
+    r"(?:[、\d]|和(?!谐)|(?<![参给授赋])与|及(?!时))(?![^“”]*”)|(?<=..)(?:为|对|向|在|将|均|全部)")
 MAX_AFTER = 24
 
 
@@ -190,7 +191,7 @@ def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_e
     # Chinese puts the counted noun after a number that opens its phrase ("选聘 10 位律师担任…",
     # "组织全市24个执法部门…") and before a number that closes it ("承接省级权力事项 47 项，").
     after = AFTER_NUMBER.sub("", sent[q.end:_clause_end(sent, q.end)])
-    noun = _clean_metric(AFTER_CUT.split(after)[0])[:MAX_AFTER] if after[:1] > "\u4dff" or after[:1] in "“《(" else ""
+    noun = _clean_metric(AFTER_CUT.split(after)[0])[:MAX_AFTER] if after[:1] > "\u4dff" or after[:1] in "“《" else ""
     if noun and len(noun) >= 2:
         return f"{before}{noun}"
     if len(before) >= 2:

@@ -168,7 +168,9 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
             elif PLAN_SUBHEADING_RE.search(head_text):
                 in_plan = True  # a plan sub-section runs to the next top-level heading
         # the length test first: the regex scan of every long paragraph line was the hot spot
-        boiler = (len(line.strip()) < 80 or "|" in line) and bool(BOILERPLATE_RE.search(line))
+        # Page chrome: a short line with one chrome word, or a long footer line with several.
+        boiler = ((len(line.strip()) < 80 or "|" in line) and bool(BOILERPLATE_RE.search(line))) or (
+            "。" not in line and len(BOILERPLATE_RE.findall(line)) >= 2)
         # Sentences inside the line, with their offsets.
         for m in re.finditer(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?", line):
             chunk = m.group(0)

@@ -84,6 +84,8 @@ def test_not_indicators(text: str) -> None:
 def test_plan_sections_are_skipped() -> None:
     text = "一、2021年主要成效\n办理案件12件。\n二、2022年工作打算\n力争新增调解员100名，开展培训3次。\n"
     assert [f[0] for f in facts(text)] == ["12件"]
+    unnumbered = "一、主要成效\n办理案件12件。\n2022年工作打算\n新增调解员100名，开展培训3次。\n"
+    assert [f[0] for f in facts(unnumbered)] == ["12件"]
 
 
 def test_metric_text_is_the_counted_thing() -> None:

@@ -25,6 +25,9 @@ HEADING_RE = re.compile(
 )
 # Sections that plan the coming year rather than report results.
 PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|努力方向|工作重点|重点工作|展望)")
+UNNUMBERED_PLAN_RE = re.compile(
+    r"^[#*\s]*(?:(?:19|20)\d{2}\s*年度?|下一步|下步|今后)[^。；;，,]{0,16}(打算|安排|计划|思路|重点|方向)[*\s:：]*$"
+)
 PLAN_SUBHEADING_RE = re.compile(r"(下一步|下步|工作打算|工作安排|工作计划|工作思路|努力方向)")
 # Lines of a web page's chrome: navigation, metadata blocks, footers, share buttons.
 BOILERPLATE_RE = re.compile(
@@ -161,6 +164,9 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
         head_text = re.split(r"[。；;]", line.strip(), maxsplit=1)[0]
         is_heading = bool(HEADING_RE.match(line)) and len(head_text) < 60
         top_level = bool(re.match(r"^\s*(?:#{1,6}\s*)?[一二三四五六七八九十]+、", line))
+        if not is_heading and UNNUMBERED_PLAN_RE.match(line.strip()):
+            # "2022年工作打算" / "下一步工作计划" standing alone: a plan section without a number
+            is_heading = top_level = True
         if is_heading:
             heading = head_text.strip("#* ").replace("**", "").strip()
             if top_level:

@@ -24,12 +24,10 @@ def blocks(lang: str) -> list[str]:
 SQL = blocks("sql")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("docs") / "indicators.duckdb"
-    result = run_build(ROOT / "seeds" / "reports", path, ROOT / "seeds")
-    assert result.success, result.error
-    return path
+@pytest.fixture
+def db(sample_db: Path) -> Path:
+    """Every example only reads: the session's warehouse of the samples (conftest) serves."""
+    return sample_db
 
 
 def test_the_page_has_ten_example_queries() -> None:

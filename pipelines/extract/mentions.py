@@ -255,11 +255,12 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
     found: list[Found] = []
     prev_end = 0
     # the lower bound of a range "3-5个" is read with its upper bound
-    range_lowers = {i - 1 for i in range(len(qs)) if _range_lower(text, qs, i) is not None}
+    lowers = [_range_lower(text, qs, i) for i in range(len(qs))]
+    range_lowers = {i - 1 for i, lower in enumerate(lowers) if lower is not None}
     for i, q in enumerate(qs):
         if i in range_lowers:
             continue
-        lower = _range_lower(text, qs, i)
+        lower = lowers[i]
         start = lower.start if lower else q.start
         # Every rule reads only the end of what precedes the number: a window keeps them O(1).
         before, after = text[max(0, start - 24):start], text[q.end:q.end + 40]

@@ -7,6 +7,7 @@ assets at a temporary warehouse and inbox.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,9 +70,13 @@ class WarehouseResource(dg.ConfigurableResource):
         return self.db.with_name(self.db.stem + ".parquet")
 
     def start_build(self) -> None:
-        """Begin from an empty private file: history comes from the published one, never a leftover."""
+        """Begin from a private copy of the published file (never a leftover of another run): its history
+        carries on, and a build that finds the same code and seeds changes only what the inbox changed
+        (warehouse/incremental.py). No published file yet: an empty one."""
         for leftover in (self.build, Path(f"{self.build}.wal")):
             leftover.unlink(missing_ok=True)
+        if self.db.exists():
+            shutil.copyfile(self.db, self.build)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

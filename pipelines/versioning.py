@@ -57,3 +57,21 @@ def extractor_fingerprint(seeds_dir: Path) -> str:
     files = _files(seeds_dir)
     stamp = tuple((str(p), _name(p, seeds_dir), p.stat().st_mtime, p.stat().st_size) for p in files)
     return _fingerprint(seeds_dir, stamp)
+
+
+def warehouse_fingerprint(seeds_dir: Path) -> str:
+    """Hash of what the tables depend on beyond the staged reports: the extractor's fingerprint, the
+    warehouse code and SQL, and the seeds read when tables are built (corrections.csv). A warehouse built
+    with another one is rebuilt in full; with the same one, a build takes only the changed reports."""
+    import warehouse
+
+    h = hashlib.sha256(extractor_fingerprint(seeds_dir).encode())
+    root = Path(warehouse.__file__).parent
+    for p in sorted([*root.glob("*.py"), *root.glob("*.sql")]):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    for name in sorted(_LOAD_TIME_SEEDS):
+        h.update(name.encode())
+        if (seeds_dir / name).is_file():
+            h.update((seeds_dir / name).read_bytes())
+    return h.hexdigest()[:16]

@@ -36,7 +36,7 @@ def unconstrained_copy(src: Path, dst: Path) -> None:
     try:
         con.execute(f"ATTACH '{src}' AS built (READ_ONLY)")
         tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'built'").fetchall()]
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'built' AND schema_name = 'main'").fetchall()]
         for t in tables:
             con.execute(f"CREATE TABLE {t} AS SELECT * FROM built.{t}")
         con.execute("DETACH built")

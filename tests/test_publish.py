@@ -109,4 +109,56 @@ def test_only_the_years_that_changed_are_rewritten(warehouse_db: Path, tmp_path:
     for f in (out / "fact_indicator" / "year=2020").iterdir():
         f.unlink()
     publish()
-    assert (out / "fact_indicator" / "year=2020" / "data_0.parquet").exists()
+    assert len(list((out / "fact_indicator" / "year=2020").glob("*.parquet"))) == 1
+
+
+def _add_report(db: Path, locality: str, year: int) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("""INSERT INTO dim_report
+            SELECT 'n' || ? || ?, ? || ? || '-new.txt', 'sha', 'csha', 100, 'txt', 'utf-8', 'title', ?, ?,
+                   NULL, NULL, NULL, '行政复议案件39件。', TIMESTAMPTZ '2026-02-01 00:00:00+00', 'v'""",
+                    [locality, year, locality, year, locality, year])
+        con.execute("""INSERT INTO fact_indicator
+            SELECT 'g' || report_id, report_id, locality_key, year, 'disputes', 'reconsideration_received',
+                   '行政复议案件', 7, '件', '7', '件', 0, 'exact', 'count', '39件', 6, 9, '行政复议案件39件。', 0,
+                   NULL, NULL FROM dim_report WHERE report_id = 'n' || ? || ?""", [locality, year])
+        load.create_views(con)
+    finally:
+        con.close()
+
+
+def test_a_new_report_adds_a_file_and_leaves_the_others(warehouse_db: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "published"
+
+    def publish() -> None:
+        con = duckdb.connect(str(warehouse_db), read_only=True)
+        try:
+            publish_parquet(con, out)
+        finally:
+            con.close()
+
+    def files(year: int) -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in (out / "fact_indicator" / f"year={year}").glob("*.parquet")}
+
+    publish()
+    before = {y: files(y) for y in (2020, 2021, 2022)}
+    _add_report(warehouse_db, "371002", 2021)
+    publish()
+    assert files(2020) == before[2020] and files(2022) == before[2022]
+    new = {name: ino for name, ino in files(2021).items() if name not in before[2021]}
+    assert {n: files(2021)[n] for n in before[2021]} == before[2021]  # the year's file, linked
+    (name,), reader = new, duckdb.connect()
+    path = str(out / "fact_indicator" / "year=2021" / name)
+    assert reader.execute("SELECT report_id, value FROM read_parquet(?)", [path]).fetchall() == [("n3710022021", 7.0)]
+    glob = str(out / "indicator_facts" / "*" / "*.parquet")
+    assert reader.execute("SELECT count(*), sum(value) FROM read_parquet(?, hive_partitioning = true) "
+                          "WHERE year = 2021", [glob]).fetchall() == [(7, 39 * 6 + 3 * 2 + 7)]
+    # Past MAX_FILES_PER_YEAR files, the year is compacted into one.
+    monkeypatch.setattr("warehouse.publish.MAX_FILES_PER_YEAR", 2)
+    _add_report(warehouse_db, "370404", 2021)
+    publish()
+    assert len(files(2021)) == 1
+    assert reader.execute("SELECT count(*) FROM read_parquet(?)", [str(out / "fact_indicator" / "year=2021" / "*")]
+                          ).fetchall() == [(8,)]

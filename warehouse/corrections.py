@@ -106,10 +106,20 @@ def correction_id(row: Mapping[str, str]) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
-def _find_report(ref: str, reports: Sequence[ReportText]) -> ReportText:
+def _named(ref: str, reports: Sequence[ReportText]) -> list[ReportText]:
+    """The reports a correction's `report` cell names: by file name, or by a sha256 prefix of 8+ digits."""
     ref_l = ref.lower()
-    hits = [r for r in reports if r.file_name == ref
-            or (len(ref_l) >= 8 and re.fullmatch(r"[0-9a-f]+", ref_l) and r.sha256.startswith(ref_l))]
+    by_sha = len(ref_l) >= 8 and re.fullmatch(r"[0-9a-f]+", ref_l) is not None
+    return [r for r in reports if r.file_name == ref or (by_sha and r.sha256.startswith(ref_l))]
+
+
+def reports_named(ref: str, reports: Sequence[ReportText]) -> set[str]:
+    """Ids of every report `ref` names (more than one: the correction is ambiguous and not applied)."""
+    return {r.report_id for r in _named(ref, reports)}
+
+
+def _find_report(ref: str, reports: Sequence[ReportText]) -> ReportText:
+    hits = _named(ref, reports)
     if not hits:
         raise _unmatched(f"no report in the warehouse is named {ref!r} or has a sha256 starting with it")
     if len(hits) > 1:

@@ -118,19 +118,21 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 
 def carry_history(con: duckdb.DuckDBPyConnection, previous_db: Path | None, now: datetime) -> list[ReportDiff]:
-    """Bring the previous warehouse's history into `con`'s new tables; return this build's diff."""
+    """Bring the previous warehouse's history into `con`'s tables; return this build's diff.
+
+    A build starts from a copy of the previous warehouse (WarehouseResource.start_build), history
+    tables included; one that starts from an empty file gets them copied from `previous_db`."""
     # fact_seen's primary key is added once its 700,000 rows are in: one bulk index build, not one
     # insert at a time (1.0 s → 0.3 s). Same table in the end.
-    key_fact_seen = not _has_table(con, con.execute("SELECT current_database()").fetchall()[0][0], "fact_seen")
-    con.execute(HISTORY_DDL.replace(_FACT_SEEN_KEY, "fact_id    VARCHAR NOT NULL,") if key_fact_seen
-                else HISTORY_DDL)
+    fresh = not _has_table(con, con.execute("SELECT current_database()").fetchall()[0][0], "fact_seen")
+    con.execute(HISTORY_DDL.replace(_FACT_SEEN_KEY, "fact_id    VARCHAR NOT NULL,") if fresh else HISTORY_DDL)
     attached = previous_db is not None and previous_db.exists()
     if attached:
         con.execute(f"ATTACH '{previous_db}' AS prev (READ_ONLY)")
     try:
         if attached and _has_table(con, "prev", "fact_indicator"):
             for table in TABLES:
-                if _has_table(con, "prev", table):
+                if fresh and _has_table(con, "prev", table):
                     con.execute(f"INSERT INTO {table} SELECT * FROM prev.{table}")
             con.execute(f"CREATE TEMP TABLE touched_files AS {_TOUCHED.format(db='prev.')}")
             con.execute(f"CREATE TEMP TABLE old_facts AS {_keyed_touched('prev.')}")
@@ -143,7 +145,7 @@ def carry_history(con: duckdb.DuckDBPyConnection, previous_db: Path | None, now:
         # First appearance of every current fact: kept from before, else now.
         con.execute("INSERT INTO fact_seen SELECT f.fact_id, ? FROM fact_indicator f JOIN dim_report USING (report_id) "
                     "WHERE f.fact_id NOT IN (SELECT fact_id FROM fact_seen)", [now])
-        if key_fact_seen:
+        if fresh:
             con.execute("ALTER TABLE fact_seen ADD PRIMARY KEY (fact_id)")
         if diff:
             con.executemany("INSERT INTO build_log VALUES (?, ?, ?, ?, ?)",

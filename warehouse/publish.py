@@ -4,20 +4,27 @@
 
 writes
 
-    <out>/fact_indicator/year=2021/data_0.parquet …   facts, hive-partitioned by year
-    <out>/indicator_facts/year=2021/data_0.parquet …  the flat analyst contract, likewise
-    <out>/metric_series/year=2021/data_0.parquet …    one row per series cell, likewise
+    <out>/fact_indicator/year=2021/part-0.parquet …   facts, hive-partitioned by year
+    <out>/indicator_facts/year=2021/part-0.parquet …  the flat analyst contract, likewise
+    <out>/metric_series/year=2021/part-0.parquet …    one row per series cell, likewise
     <out>/dim_locality.parquet, dim_report.parquet …  every other table, one file each
 
 DuckDB, Spark, Trino, polars or pandas read it where it lies, e.g.
 `SELECT * FROM read_parquet('<out>/indicator_facts/*/*.parquet', hive_partitioning = true)
-WHERE year = 2021` opens only the 2021 files. A year's files are rewritten only
-when that year's rows changed: `<out>/_manifest.json` keeps, per relation and year,
-the row count and a content digest (the sum of the rows' 64-bit hashes, with the
-relation's columns and types), and a year whose digest is unchanged has its files
-hard-linked from the previous dataset (a nightly build of one year's reports writes
-one year). The small tables are written every time. The dataset is written beside
-`out` and swapped in with a rename, so a reader never sees half of it.
+WHERE year = 2021` opens only the 2021 files.
+
+Publishing costs what changed, not the size of the warehouse. A year holds one
+or more files, each holding whole segments — a report's facts, a locality's
+series cells (`BY_YEAR`) — and `<out>/_manifest.json` keeps, per file, the
+digest of each of its segments (its row count and the sum of its rows' 64-bit
+hashes, with the relation's columns and types). A file whose segments are all
+unchanged is hard-linked from the previous dataset; the segments that are new
+or changed, and those left in a file that had a changed one, go to one new
+file of the year. A nightly build of 100 reports thus writes 100 reports' rows
+per relation. Past `MAX_FILES_PER_YEAR` files a year is written anew as one
+file, so readers never open many small ones. The other tables are one file
+each, linked when the whole table's digest is unchanged. The dataset is written
+beside `out` and swapped in with a rename, so a reader never sees half of it.
 """
 
 from __future__ import annotations
@@ -30,31 +37,48 @@ from pathlib import Path
 
 import duckdb
 
-# Large tables, split by year; the rest (dimensions, logs) are small: one file each.
-BY_YEAR = ("fact_indicator", "indicator_facts", "metric_series")
+# Large relations, split by year, and within a year into files of whole segments: the column whose
+# rows change together (a report re-read, a locality's series recomputed). The rest: one file each.
+BY_YEAR = {"fact_indicator": "report_id", "indicator_facts": "report_id", "metric_series": "locality_key"}
+MAX_FILES_PER_YEAR = 8
+
+MANIFEST = "_manifest.json"
+# Bump when the files written for the same rows change (order, options): everything is then rewritten.
+_LAYOUT = 2
 
 
 def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-MANIFEST = "_manifest.json"
-# Bump when the files written for the same rows change (order, options): every year is then rewritten.
-_LAYOUT = 1
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _order(name: str) -> str:
-    # Sorted within each year so that row-group statistics (zone maps) skip well on reads.
+    # Sorted within each file so that row-group statistics (zone maps) skip well on reads.
     return "report_id, span_start, fact_id" if name == "fact_indicator" else "metric, locality_key"
 
 
-def _year_digests(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, list]:
-    """Per year of a relation: [rows, digest]; the digest covers the columns, their types and every row."""
+def _shape(con: duckdb.DuckDBPyConnection, name: str) -> str:
     columns = con.execute(f'DESCRIBE "{name}"').fetchall()
-    shape = ";".join(f"{c[0]} {c[1]}" for c in columns)
-    rows = con.execute(f'SELECT year, count(*), sum(hash(x)::HUGEINT)::VARCHAR FROM "{name}" AS x GROUP BY year'
-                       ).fetchall()
-    return {str(year): [n, f"{_LAYOUT}|{shape}|{total}"] for year, n, total in rows}
+    return f"{_LAYOUT}|" + ";".join(f"{c[0]} {c[1]}" for c in columns)
+
+
+def _segment_digests(con: duckdb.DuckDBPyConnection, name: str, key: str) -> dict[str, dict[str, str]]:
+    """Per year, per segment: 'rows:sum of row hashes'."""
+    rows = con.execute(f'SELECT year, "{key}", count(*), sum(hash(x)::HUGEINT)::VARCHAR FROM "{name}" AS x '
+                       "GROUP BY ALL").fetchall()
+    out: dict[str, dict[str, str]] = {}
+    for year, seg, n, total in rows:
+        out.setdefault(str(year), {})[str(seg)] = f"{n}:{total}"
+    return out
+
+
+def _table_digest(con: duckdb.DuckDBPyConnection, name: str) -> list:
+    """[rows, digest] of a whole table."""
+    n, total = con.execute(f'SELECT count(*), sum(hash(x)::HUGEINT)::VARCHAR FROM "{name}" AS x').fetchall()[0]
+    return [n, f"{_shape(con, name)}|{total}"]
 
 
 def _read_manifest(out: Path) -> dict:
@@ -64,18 +88,61 @@ def _read_manifest(out: Path) -> dict:
         return {}
 
 
-def _link_year(old: Path, new: Path) -> bool:
-    """Hard-link (else copy) one year's files of the previous dataset; False if they are not all there."""
-    files = sorted(old.glob("*.parquet")) if old.is_dir() else []
-    if not files:
+def _link(old: Path, new: Path) -> bool:
+    """Hard-link (else copy) a file of the previous dataset; False if it is not there."""
+    if not old.is_file():
         return False
-    new.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        try:
-            os.link(f, new / f.name)
-        except OSError:
-            shutil.copy2(f, new / f.name)
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
     return True
+
+
+def _publish_segmented(con: duckdb.DuckDBPyConnection, name: str, key: str, previous: dict, out: Path,
+                       tmp: Path) -> tuple[dict, int]:
+    """One year-partitioned relation: link the intact files, write the rest; returns its manifest and rows."""
+    shape = _shape(con, name)
+    before = previous if previous.get("shape") == shape else {}
+    seq = before.get("next", 0)
+    years: dict[str, dict[str, dict[str, str]]] = {}
+    todo: dict[str, tuple[str, list[str] | None]] = {}  # year → (new file, its segments; None: all)
+    rows = 0
+    for year, segments in sorted(_segment_digests(con, name, key).items()):
+        rows += sum(int(d.split(":", 1)[0]) for d in segments.values())
+        files = {}
+        for fname, held in before.get("years", {}).get(year, {}).items():
+            intact = all(segments.get(s) == d for s, d in held.items())
+            if intact and _link(out / name / f"year={year}" / fname, tmp / name / f"year={year}" / fname):
+                files[fname] = held
+        left = [s for s in segments if not any(s in held for held in files.values())]
+        if left and len(files) + 1 > MAX_FILES_PER_YEAR:  # compact: the whole year in one file
+            for fname in files:
+                (tmp / name / f"year={year}" / fname).unlink()
+            files, left = {}, list(segments)
+        if left:
+            fname = f"part-{seq}.parquet"
+            seq += 1
+            files[fname] = {s: segments[s] for s in left}
+            todo[year] = (fname, None if len(left) == len(segments) else left)
+        years[year] = files
+    _write(con, name, key, todo, tmp)
+    return {"shape": shape, "next": seq, "years": years}, rows
+
+
+def _write(con: duckdb.DuckDBPyConnection, name: str, key: str, todo: dict[str, tuple[str, list[str] | None]],
+           tmp: Path) -> None:
+    """Write each year's new file: all of the year, or its listed segments (as literals: DuckDB pushes a
+    constant IN list into the view's scans)."""
+    for year, (fname, segments) in todo.items():
+        where = f"year = {int(year)}"
+        if segments is not None:
+            where += f' AND "{key}" IN ({", ".join(_literal(s) for s in segments)})'
+        target = tmp / name / f"year={year}" / fname
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f'COPY (SELECT * EXCLUDE (year) FROM "{name}" WHERE {where} ORDER BY {_order(name)}) '
+                    f"TO {_quote(target)} (FORMAT parquet)")
 
 
 def publish_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
@@ -91,24 +158,23 @@ def publish_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]
     tmp.mkdir(parents=True)
     rows: dict[str, int] = {}
     previous, manifest = _read_manifest(out), {}
+    if previous.get("layout") != _LAYOUT:
+        previous = {}
     try:
         for name in names:
             if name in BY_YEAR:
-                digests = manifest[name] = _year_digests(con, name)
-                before = previous.get(name, {})
-                # Unchanged years: the previous files, linked; the others written anew.
-                changed = sorted(int(y) for y, d in digests.items()
-                                 if before.get(y) != d or not _link_year(out / name / f"year={y}",
-                                                                          tmp / name / f"year={y}"))
-                if changed or not digests:
-                    where = f"WHERE year IN ({', '.join(map(str, changed))})" if changed else ""
-                    con.execute(f'COPY (SELECT * FROM "{name}" {where} ORDER BY year, {_order(name)}) '
-                                f"TO {_quote(tmp / name)} (FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE)")
-                rows[name] = sum(n for n, _ in digests.values())
+                manifest[name], rows[name] = _publish_segmented(con, name, BY_YEAR[name], previous.get(name, {}),
+                                                                out, tmp)
             else:
-                rows[name] = con.execute(f'COPY "{name}" TO {_quote(tmp / f"{name}.parquet")} (FORMAT parquet)'
-                                         ).fetchall()[0][0]
-        (tmp / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=1), encoding="utf-8")
+                # One file: linked from the previous dataset when the table's digest is unchanged
+                # (dim_report holds every report's text: rewriting it was a second of every nightly).
+                digest = manifest[name] = _table_digest(con, name)
+                old_file, new_file = out / f"{name}.parquet", tmp / f"{name}.parquet"
+                if previous.get(name) != digest or not _link(old_file, new_file):
+                    con.execute(f'COPY "{name}" TO {_quote(new_file)} (FORMAT parquet)').fetchall()
+                rows[name] = digest[0]
+        manifest["layout"] = _LAYOUT
+        (tmp / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
         old = out.with_name(f".{out.name}.{os.getpid()}.old")
         if out.exists():
             out.rename(old)

@@ -44,11 +44,12 @@ LEFT JOIN dim_metric AS m ON m.metric = f.metric;
 -- first mention in the latest-published report; `conflicting` says one report
 -- gives different values for the cell, `vintages_differ` that different
 -- reports do, so an analyst knows to read the facts behind it.
--- Stored once per build in derived.metric_series (the windows over every fact took seconds on
--- millions of facts, on every query); sorted by metric, so a query for one metric reads only
--- its row groups (zone maps). The view is the name analysts and the macros use.
+-- Stored per build in derived.metric_series (the windows over every fact took seconds on
+-- millions of facts, on every query) by warehouse/load.py refresh_metric_series: all of it after a
+-- full build, the touched localities' cells after an incremental one (every window below is
+-- partitioned by locality). The view metric_series is the name analysts and the macros use.
 CREATE SCHEMA IF NOT EXISTS derived;
-CREATE OR REPLACE TABLE derived.metric_series AS
+CREATE OR REPLACE VIEW derived.metric_series_cells AS
 WITH ranked AS (
     SELECT
         *,
@@ -84,8 +85,8 @@ SELECT
     max(values_in_report) > 1                  AS conflicting,
     count(DISTINCT value) FILTER (WHERE first_in_report) > 1 AS vintages_differ
 FROM chosen
-GROUP BY locality, locality_code, locality_key, metric, unit, kind, year
-ORDER BY metric, locality_key, unit, kind, year;
+GROUP BY locality, locality_code, locality_key, metric, unit, kind, year;
+CREATE TABLE IF NOT EXISTS derived.metric_series AS SELECT * FROM derived.metric_series_cells LIMIT 0;
 CREATE OR REPLACE VIEW metric_series AS SELECT * FROM derived.metric_series;
 
 -- The catalog's coverage matrix: every metric × every locality × every year

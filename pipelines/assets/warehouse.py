@@ -16,6 +16,7 @@ from pipelines import progress
 from pipelines.assets._metadata import md_table
 from pipelines.assets.reports import indicator_mentions, parsed_reports
 from pipelines.resources import InboxResource, WarehouseResource
+from pipelines.versioning import warehouse_fingerprint
 from warehouse import history, load
 from warehouse.publish import publish_parquet
 
@@ -66,7 +67,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, inbox: InboxResource,
     report_ids = [src.report_id for src in inbox.sources()]
     warehouse.start_build()
     with warehouse.connect() as con:
-        summary = load.build_warehouse(con, warehouse.staging, inbox.seeds, report_ids)
+        summary = load.build_warehouse(con, warehouse.staging, inbox.seeds, report_ids,
+                                       fingerprint=warehouse_fingerprint(inbox.seeds))
         if summary.missing:
             context.log.warning(f"{len(summary.missing)} inbox reports not staged yet: {summary.missing}")
         for table in _TABLE_DEPS:

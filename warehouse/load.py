@@ -10,9 +10,11 @@ only its own files and a half-finished run never corrupts another report):
     <staging>/rejections/<report_id>.json   or the Rejection, + when it was first seen
     <staging>/facts/<report_id>.parquet     the report's mentions as fact rows
 
-The warehouse is then rebuilt in full, in one transaction, from the staged
-reports the caller names: running it twice on the same staging gives the same
-tables, and a reader of a committed database never sees half a build.
+The tables are then made from the staged reports the caller names: rebuilt in
+full, in one transaction (`rebuild`), or, when the warehouse was built by the
+same code and seeds, updated with just the reports whose staging changed
+(warehouse/incremental.py); the same tables either way, and running it twice on
+the same staging changes nothing.
 """
 
 from __future__ import annotations

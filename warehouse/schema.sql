@@ -1,8 +1,9 @@
 -- Star schema of the indicator warehouse.
 --
 -- The warehouse is a pure function of the staged reports and the seeds:
--- warehouse/load.py drops and recreates these tables in one transaction on
--- every build, so this file is the whole truth about their shape.
+-- warehouse/load.py recreates these tables in one transaction, or updates
+-- them with just the changed reports (warehouse/incremental.py) to the same
+-- rows; this file is the whole truth about their shape.
 --
 -- Room to grow without a redesign (../shared/notes/what-users-expect.md):
 -- * vintages: a fact belongs to the report (publication) that stated it, and

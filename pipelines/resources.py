@@ -65,6 +65,11 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.staging_dir) if self.staging_dir else staging_dir_for(self.db)
 
     @property
+    def archive(self) -> Path:
+        """Every report file read, by its sha256, never removed: <db stem>.archive/ (warehouse/archive.py)."""
+        return self.db.with_name(self.db.stem + ".archive")
+
+    @property
     def parquet_dir(self) -> Path:
         """Parquet copies of every table, beside the warehouse: <db stem>.parquet/."""
         return self.db.with_name(self.db.stem + ".parquet")

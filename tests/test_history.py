@@ -13,6 +13,7 @@ import pytest
 from helpers import rows
 
 from pipelines.build import run_build
+from warehouse.archive import archived_path
 
 CHANGED = "002_adafdf633ac46994.txt"
 REMOVED = "003_58c1e1fb0637adbd.txt"
@@ -78,6 +79,13 @@ def test_a_changed_report_replaces_its_facts_and_keeps_the_old_vintage(inbox: Pa
                       "WHERE report_file = ? AND metric_text = '收到行政复议申请'", [changed_at, CHANGED])
     assert as_of == [(39.0,)]
     assert rows(db, "SELECT count(*) FROM build_log WHERE report_file = ?", [CHANGED]) == [(2,)]
+    # Both versions' bytes are archived by their sha256, the old one as its retired facts name it.
+    (old_sha,), = rows(db, "SELECT DISTINCT report_sha256 FROM fact_history")
+    (new_sha,), = rows(db, "SELECT sha256 FROM dim_report WHERE file_name = ?", [CHANGED])
+    archive = tmp_path / "w.archive"
+    assert archived_path(archive, old_sha, CHANGED).read_text(encoding="utf-8") == text
+    assert archived_path(archive, new_sha, CHANGED).read_bytes() == (inbox / CHANGED).read_bytes()
+    assert len(list(archive.rglob("*.txt"))) == 6
 
 
 def test_a_removed_report_has_its_facts_retired(inbox: Path, tmp_path: Path, root: Path) -> None:

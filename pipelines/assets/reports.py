@@ -19,6 +19,7 @@ from pipelines.assets._per_report import extract_and_stage, read_and_stage, run_
 from pipelines.resources import InboxResource, WarehouseResource
 from pipelines.versioning import extractor_fingerprint, extractor_version
 from warehouse import load
+from warehouse.archive import archive_source
 
 # BackfillPolicy is beta; the Dagster minor version is pinned in pyproject.toml for it.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -35,24 +36,29 @@ _per_report = {
 @dg.asset(**_per_report, kinds={"file"})
 def raw_report_files(context: dg.AssetExecutionContext, inbox: InboxResource,
                      warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """The report files in the inbox, identified by the sha256 of their bytes."""
+    """The report files in the inbox, identified by the sha256 of their bytes, each archived by it."""
     found = {src.report_id: src for src in inbox.sources()}
-    rows, missing = [], []
+    rows, missing, unarchived = [], [], []
     for key in progress.track("raw", context.partition_keys):
         src = found.get(key)
         if src is None:  # registered earlier, since removed from the inbox
             missing.append(key)
         else:
             load.stage_source(warehouse.staging, src)
+            if archive_source(warehouse.archive, src) is None:
+                unarchived.append(src.file_name)
             rows.append({"report_id": key, "file_name": src.file_name, "sha256": src.sha256,
                          "size_bytes": src.size_bytes})
     if missing:
         context.log.warning(f"{len(missing)} partitions have no file in {inbox.reports}: {missing}")
+    if unarchived:
+        context.log.warning(f"{len(unarchived)} files changed while read, archived next run: {unarchived}")
     df = pl.DataFrame(rows, schema={"report_id": pl.String(), "file_name": pl.String(),
                                     "sha256": pl.String(), "size_bytes": pl.Int64()})
     return dg.MaterializeResult(metadata={
         "files": len(rows), "bytes": int(df["size_bytes"].sum()), "missing": missing,
-        "inbox": str(inbox.reports), "files_preview": md_table(df, rows=20, width=64),
+        "inbox": str(inbox.reports), "archive": str(warehouse.archive), "not_archived": unarchived,
+        "files_preview": md_table(df, rows=20, width=64),
     })
 
 

@@ -19,10 +19,12 @@ import csv
 import functools
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -60,6 +62,18 @@ class MetricRule:
     kinds: frozenset[str]
     units: frozenset[str]
     priority: int
+    # Worked out once from the fields above: a regex finding any exclude word (one C scan
+    # instead of a Python `in` per word), and the alternatives, longest first, as
+    # (length, first word, other words).
+    _exclude_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _alternatives: tuple[tuple[int, str, tuple[str, ...]], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        exclude_re = re.compile("|".join(map(re.escape, self.exclude))) if self.exclude else None
+        object.__setattr__(self, "_exclude_re", exclude_re)
+        alternatives = sorted(((sum(map(len, alt)), alt[0] if alt else "", alt[1:]) for alt in self.metric_any),
+                              key=lambda a: -a[0])
+        object.__setattr__(self, "_alternatives", tuple(alternatives))
 
     def match(self, metric_text: str, context: str, unit: str, kind: str) -> int | None:
         """The length of the best matching alternative, or None when the rule does not apply."""
@@ -67,14 +81,16 @@ class MetricRule:
             return None
         if self.units and unit not in self.units:
             return None
-        if any(w in metric_text for w in self.exclude):
+        if self._exclude_re is not None and self._exclude_re.search(metric_text):
             return None
         if self.context_any and not any(w in metric_text or w in context for w in self.context_any):
             return None
         if not self.metric_any:
             return 0
-        lengths = [sum(map(len, alt)) for alt in self.metric_any if all(w in metric_text for w in alt)]
-        return max(lengths) if lengths else None
+        for length, first, others in self._alternatives:  # longest first: the first found is the best
+            if first in metric_text and (not others or all(w in metric_text for w in others)):
+                return length
+        return None
 
 
 class Classifier:
@@ -96,11 +112,13 @@ class Classifier:
         for i, r in enumerate(self.rules):
             for alt in r.metric_any:
                 self._rules_by_word[alt[0]].add(i)
-        # The longest indexed word at each position (a lookahead: overlapping), and with it every
-        # indexed word that is a prefix of it, i.e. every indexed word starting there.
-        self._word_re = re.compile(f"(?=({_longest_first(self._rules_by_word).pattern}))")
-        self._rules_at = {w: frozenset().union(*(ids for p, ids in self._rules_by_word.items() if w.startswith(p)))
-                          for w in self._rules_by_word}
+        # The indexed words by their first character: a metric text holds a few of those
+        # characters, and only their words are looked for (a regex over all 300 words tried
+        # them one after the other at every position).
+        self._words_by_first: dict[str, list[tuple[str, set[int]]]] = defaultdict(list)
+        for word, ids in self._rules_by_word.items():
+            self._words_by_first[word[0]].append((word, ids))
+        self._first_chars = frozenset(self._words_by_first)
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path | None = None) -> Classifier:
@@ -111,8 +129,12 @@ class Classifier:
 
     def keyword_scores(self, text: str | None) -> dict[str, float]:
         """Weights of the keywords in text, longest keyword first and without overlaps (执法监督 ≠ 监督)."""
+        return self._folded_scores(_fold(text))
+
+    def _folded_scores(self, folded: str) -> dict[str, float]:
+        """keyword_scores of a text already folded."""
         scores: dict[str, float] = defaultdict(float)
-        for keyword in self._keyword_re.findall(_fold(text)):  # one C scan, longest keyword at each position
+        for keyword in self._keyword_re.findall(folded):  # one C scan, longest keyword at each position
             for domain, weight in self.keywords[keyword]:
                 scores[domain] += weight
         return scores
@@ -123,13 +145,12 @@ class Classifier:
 
     def _domain_scores(self, w: _Words, metric: str | None) -> dict[str, float]:
         total: dict[str, float] = defaultdict(float)
-        for scores, weight, cap in ((w.metric_text_scores, METRIC_TEXT_WEIGHT, None),
-                                    (w.heading.scores, HEADING_WEIGHT, HEADING_CAP),
-                                    (w.sentence.scores, SENTENCE_WEIGHT, SENTENCE_CAP)):
-            mass = weight * sum(scores.values())
-            scale = weight * (cap / mass if cap and mass > cap else 1.0)
-            for domain, score in scores.items():
-                total[domain] += scale * score
+        # the heading's and the sentence's weighted scores are worked out once per heading or sentence
+        for part in (_weighted(w.metric_text_scores, METRIC_TEXT_WEIGHT, None),
+                     w.heading.weighted(HEADING_WEIGHT, HEADING_CAP),
+                     w.sentence.weighted(SENTENCE_WEIGHT, SENTENCE_CAP)):
+            for domain, score in part:
+                total[domain] += score
         if metric:
             total[self.metric_domain[metric]] += METRIC_DOMAIN_BONUS
         return total
@@ -157,7 +178,8 @@ class Classifier:
     def _text(self, text: str | None, seen: dict[str | None, _Text] | None) -> _Text:
         if seen is not None and text in seen:
             return seen[text]
-        got = _Text(_fold(text), self.keyword_scores(text))
+        folded = _fold(text)
+        got = _Text(folded, self._folded_scores(folded))
         if seen is not None:
             seen[text] = got
         return got
@@ -169,18 +191,26 @@ class Classifier:
         sent = self._text(_local_sentence(metric_text, sentence), seen)
         folded = _fold(metric_text)
         # A short metric text ("办结") is read with the rest of its clause.
-        clause = _clause_around(folded, sent.folded)
-        return _Words(folded, clause, self.keyword_scores(clause or metric_text), sent, self._text(heading, seen))
+        clause = _clause_around(folded, sent)
+        scores = self.keyword_scores(clause) if clause else self._folded_scores(folded)
+        return _Words(folded, clause, scores, sent, self._text(heading, seen))
 
-    def _candidate_rules(self, mt: str) -> list[MetricRule]:
-        """The rules that may fire on metric text `mt`, in priority order: those whose words occur."""
-        found = set(self._always).union(*map(self._rules_at.__getitem__, self._word_re.findall(mt)))
-        return [self.rules[i] for i in sorted(found)]
+    def _candidate_rules(self, mt: str) -> list[int]:
+        """The rules that may fire on metric text `mt` (indices in self.rules, so in priority
+        order): those whose words occur."""
+        found = set(self._always)
+        for first in self._first_chars.intersection(mt):
+            for word, ids in self._words_by_first[first]:
+                if word in mt:
+                    found |= ids
+        return sorted(found)
 
     def _best_rule(self, mt: str, context: str, unit: str, kind: str) -> str | None:
         best: tuple[int, int] | None = None
         metric = None
-        for rule in self._candidate_rules(mt):
+        rules = self.rules
+        for i in self._candidate_rules(mt):
+            rule = rules[i]
             if best and rule.priority < best[0]:
                 break  # rules are sorted: nothing below can win
             length = rule.match(mt, context, unit, kind)
@@ -208,21 +238,45 @@ class Classifier:
         # Ties go to the metric's domain, then the heading's, then the order of domains.csv.
         heading_scores = w.heading.scores
         order = self._order
+        metric_domain = self.metric_domain[metric] if metric else None
 
         def rank(d: str) -> tuple[float, bool, float, int]:
-            return scores[d], bool(metric) and self.metric_domain[metric] == d, heading_scores.get(d, 0.0), -order[d]
+            return scores[d], d == metric_domain, heading_scores.get(d, 0.0), -order[d]
 
         return max(scores, key=rank), metric
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Text:
+    """A sentence or heading as the rules read it; shared by the mentions of one report."""
+
     folded: str
     scores: dict[str, float]
+    _breaks: list[int] | None = None  # where `folded` breaks into clauses, once asked
+    _by_weight: dict[tuple[float, float | None], list[tuple[str, float]]] = field(default_factory=dict)
+
+    def clause_breaks(self) -> list[int]:
+        """Positions in `folded` of the characters that end a clause."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(self.folded)]
+        return self._breaks
+
+    def weighted(self, weight: float, cap: float | None) -> list[tuple[str, float]]:
+        """_weighted(scores, weight, cap), worked out once for each (weight, cap)."""
+        got = self._by_weight.get((weight, cap))
+        if got is None:
+            got = self._by_weight[(weight, cap)] = _weighted(self.scores, weight, cap)
+        return got
 
 
-@dataclass(frozen=True)
-class _Words:
+def _weighted(scores: dict[str, float], weight: float, cap: float | None) -> list[tuple[str, float]]:
+    """Each domain's score times its part's weight, the part's total say capped at `cap`."""
+    mass = weight * sum(scores.values())
+    scale = weight * (cap / mass if cap and mass > cap else 1.0)
+    return [(domain, scale * score) for domain, score in scores.items()]
+
+
+class _Words(NamedTuple):
     metric_text: str  # folded
     clause: str | None  # folded clause of the sentence around the metric text, if any
     metric_text_scores: dict[str, float]  # of the clause, else of the metric text
@@ -263,22 +317,30 @@ def _local_sentence(metric_text: str, sentence: str | None) -> str:
     Callers may pass a whole paragraph; its other sentences speak of other things
     ("…扫黑除恶破获案件172起" inside a paragraph on dispute resolution).
     """
-    pieces = [p for p in re.split(r"(?<=[。；;！？!?])", sentence or "") if p.strip()]
+    if not sentence or _SENTENCE_END_RE.search(sentence, 0, len(sentence) - 1) is None:
+        return sentence or ""  # one sentence (the extractor's case): nothing to choose from
+    pieces = [p for p in re.split(r"(?<=[。；;！？!?])", sentence) if p.strip()]
     if len(pieces) <= 1:
         return sentence or ""
     wanted = _bigrams(_fold(metric_text))
     return max(pieces, key=lambda p: len(wanted & _bigrams(_fold(p))))
 
 
-def _clause_around(metric_text: str, sentence: str) -> str | None:
+_SENTENCE_END_RE = re.compile(r"[。；;！？!?]")
+_CLAUSE_BREAK_RE = re.compile("[，,；;。：:！？!?\n]")
+
+
+def _clause_around(metric_text: str, sent: _Text) -> str | None:
     """The clause (between commas) of the sentence that holds the metric text, if it holds it once."""
+    sentence = sent.folded
     at = sentence.find(metric_text) if metric_text.strip() else -1
     if at < 0 or sentence.find(metric_text, at + 1) >= 0:
         return None
-    breaks = "，,；;。：:！？!?\n"
-    start = max(sentence.rfind(b, 0, at) for b in breaks) + 1
-    ends = [e for b in breaks if (e := sentence.find(b, at + len(metric_text))) >= 0]
-    clause = sentence[start:min(ends) if ends else len(sentence)]
+    breaks = sent.clause_breaks()
+    k = bisect_left(breaks, at)  # the breaks before the metric text
+    start = breaks[k - 1] + 1 if k else 0
+    k = bisect_left(breaks, at + len(metric_text), k)  # the first break after it
+    clause = sentence[start:breaks[k] if k < len(breaks) else len(sentence)]
     return clause if clause != metric_text else None
 
 

@@ -10,11 +10,13 @@ works, not from particular sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
-from pipelines.extract.quantities import RANGE_MARKS, Quantity, find_quantities
+from pipelines.extract.quantities import NUMBER_START, RANGE_MARKS, Quantity, find_quantities
 from pipelines.extract.text import NormalizedText, Sentence, normalize, sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -46,14 +48,51 @@ LEADING_FILLERS = re.compile(
     r"上半年|下半年|第[一二三四]季度|[一二三四]季度|[①-⑳]|\(\d{1,2}\)|（\d{1,2}）|\(|（|"
     r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|和|及|与|、|\s)+"
 )
+# Words between what a number counts and the number: "办理案件共计", "满意率达到了".
+TRAILING_FILLER_WORDS = ("均", "都", "分别", "共计", "共", "累计", "合计", "总计", "达到了", "达到", "达", "为", "是",
+                         "约", "近", "超过", "逾", "不少于", "至少", "不足", "不到", "同比", "比去年", "比上年",
+                         "较去年", "较上年", "了", "有")
+# ... but not the 约 of 签约, 预约 … nor the 近 of 最近, 附近 …
+_FILLER_NOT_AFTER = {"约": "签预合节制契条公履违特", "近": "最附临就"}
 TRAILING_FILLERS = re.compile(
-    r"(?:均|都|分别|共计|共|累计|合计|总计|达到了|达到|达|为|是|(?<![签预合节制契条公履违特])约|"
-    r"(?<![最附临就])近|超过|逾|不少于|至少|不足|不到|同比|比去年|比上年|较去年|较上年|了|有|\s)+$"
-)
+    "(?:" + "|".join(f"(?<![{_FILLER_NOT_AFTER[w]}]){w}" if w in _FILLER_NOT_AFTER else w
+                     for w in TRAILING_FILLER_WORDS) + r"|\s)+$")
+# A trailing filler ends the text, so a text that does not end in one of these characters has none.
+_FILLER_LAST_CHARS = frozenset(w[-1] for w in TRAILING_FILLER_WORDS)
 # People and organizations counted without a measure word: 600余科级干部 → 名.
 PERSON_NOUN = re.compile(r"^\s*(?:名|位)?[\u4e00-\u9fff]{0,6}?(干部|人员|学生|群众|家长|职工|律师|党员|代表|委员|人)")
 ORG_NOUN = re.compile(r"^\s*[\u4e00-\u9fff]{0,4}?(企业|商户|单位|商家|机构)")
 VIEW_WORDS = ("阅读量", "播放量", "浏览量", "点击量", "访问量", "观看量", "转发量", "关注量")
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds any of `words`: one C scan instead of a Python `in` test per word."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+PLAN_RE = _any_of(PLAN_WORDS)
+CHANGE_UP_RE = _any_of(CHANGE_UP)
+CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
+COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期)")
+VIEW_RE = _any_of(VIEW_WORDS)
+# "压缩至2个工作日", "下降到4.1%": a change verb and 至/到 just before the number.
+REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", "降低", "下降", "降", "减", "提高", "提升",
+                                                   "增加", "增长", "上升") for to in "至到")
+# Before or after a number, part of a code or a name: 5G, G20, 1+2+N, 2022-01-19, 09:18, 3.2.1 section numbers.
+SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:")
+SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-")
+NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
+NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
+FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到)")
+CLAUSE_DELIM_RE = re.compile(f"[{re.escape(CLAUSE_DELIMS)}]")
+QUOTED_RE = re.compile(r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」")
+QUOTE_OPENER_RE = re.compile(r"[“\"《「]")  # what every QUOTED_RE alternative starts with
+PREFIX_WORDS = tuple(w for w, _ in PREFIX_QUALIFIERS)
+SUFFIX_WORDS = tuple(w for w, _ in SUFFIX_QUALIFIERS)
+SHARED_BY_ALL_RE = re.compile(r"(均|都)\s*(为|达到|达|是)?\s*$")  # 均为100%: "each of them"
+RATE_JOINERS_RE = re.compile(r"[、和与]|及(?!时)")
+LIST_OR_DIGIT_RE = re.compile(r"[、\d]")
+NUMBER_WITH_MARK_RE = re.compile(r"[\d.]+\S?")
 
 
 @cache
@@ -66,9 +105,16 @@ def not_indicator_phrases() -> tuple[str, ...]:
     return tuple(sorted({r.split(",")[0].strip() for r in rows if r.strip()}, key=len, reverse=True))
 
 
-@dataclass(frozen=True)
-class Found:
-    """An indicator in normalized-text coordinates, before it becomes a `Mention`."""
+@cache
+def _not_indicator_re() -> re.Pattern[str]:
+    return _any_of(not_indicator_phrases()) if not_indicator_phrases() else re.compile("(?!)")
+
+
+class Found(NamedTuple):
+    """An indicator in normalized-text coordinates, before it becomes a `Mention`.
+
+    A named tuple: cheap to make, and `_replace` gives the copies of a shared number.
+    """
 
     start: int
     end: int
@@ -85,22 +131,30 @@ class Found:
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     """Short quoted names (“三联办”, 《…》): numbers inside them are part of a name."""
-    pattern = r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    if QUOTE_OPENER_RE.search(text) is None:
+        return []  # most sentences quote nothing
+    return [(m.start(), m.end()) for m in QUOTED_RE.finditer(text)]
 
 
-def _clause_start(text: str, pos: int) -> int:
-    for i in range(pos - 1, -1, -1):
-        if text[i] in CLAUSE_DELIMS:
-            return i + 1
-    return 0
+class _Clauses:
+    """Where the clauses of a sentence begin and end (between CLAUSE_DELIMS), from one scan for
+    the delimiters: every rule that reads "the clause before the number" asks this."""
 
+    __slots__ = ("_delims", "_len")
 
-def _clause_end(text: str, pos: int) -> int:
-    for i in range(pos, len(text)):
-        if text[i] in CLAUSE_DELIMS:
-            return i
-    return len(text)
+    def __init__(self, text: str) -> None:
+        self._delims = [m.start() for m in CLAUSE_DELIM_RE.finditer(text)]
+        self._len = len(text)
+
+    def start(self, pos: int) -> int:
+        """Just after the last delimiter before pos (0 if none)."""
+        k = bisect_left(self._delims, pos)
+        return self._delims[k - 1] + 1 if k else 0
+
+    def end(self, pos: int) -> int:
+        """The first delimiter at or after pos (the text's end if none)."""
+        k = bisect_left(self._delims, pos)
+        return self._delims[k] if k < len(self._delims) else self._len
 
 
 # Words that end in a qualifier character without being one (签约 is not "about").
@@ -108,37 +162,46 @@ QUALIFIER_LOOKALIKES = ("签约", "预约", "合约", "节约", "制约", "契�
                         "特约", "最近", "附近", "临近", "就近", "赶超")
 
 
-def _qualifier(q: Quantity, before: str, after: str, clause_prefix: str) -> str:
-    tail = re.sub(r"(?:达到|达|为)?\s*$", "", before)
-    for word, qual in PREFIX_QUALIFIERS:
-        if tail.endswith(word) and not tail.endswith(QUALIFIER_LOOKALIKES):
-            return qual
+def _without_reached(tail: str) -> str:
+    """The words before a number without a final 达到/达/为 ("超过 … 达" → "超过 …")."""
+    if tail.endswith("达到"):
+        return tail[:-2]
+    return tail[:-1] if tail.endswith(("达", "为")) else tail
+
+
+def _qualifier(q: Quantity, tail: str, after: str, clause_prefix: str) -> str:
+    """How the number is qualified; `tail` is the text before it without trailing spaces."""
+    words = _without_reached(tail)
+    if words.endswith(PREFIX_WORDS) and not words.endswith(QUALIFIER_LOOKALIKES):
+        for word, qual in PREFIX_QUALIFIERS:  # the first in list order, as written there
+            if words.endswith(word):
+                return qual
     if q.over:
         return "over"
-    for word, qual in SUFFIX_QUALIFIERS:
-        if after.startswith(word) and not (word in ("多", "余") and q.approx):
-            return qual
+    if after.startswith(SUFFIX_WORDS):
+        for word, qual in SUFFIX_QUALIFIERS:
+            if after.startswith(word) and not (word in ("多", "余") and q.approx):
+                return qual
     if q.approx or "预计" in clause_prefix or "左右" in after[:3]:
         return "approx"
     return "exact"
 
 
-def _kind_and_sign(q: Quantity, clause_prefix: str, before: str) -> tuple[str, int]:
+def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int]:
     family = q.family
-    tail = before.rstrip()
     if family == "money":
         return "amount", 1
     if family == "ratio":  # 3倍: a multiple is a change when something grew by it
-        return ("change", 1) if any(w in clause_prefix for w in CHANGE_UP) else ("ratio", 1)
-    down = any(w in clause_prefix for w in CHANGE_DOWN if len(w) > 1)
-    up = any(w in clause_prefix for w in CHANGE_UP)
-    if re.search(r"(压缩|缩短|减少|降低|下降|降|减|提高|提升|增加|增长|上升)(至|到)\s*$", tail):
+        return ("change", 1) if CHANGE_UP_RE.search(clause_prefix) else ("ratio", 1)
+    down = CHANGE_DOWN_RE.search(clause_prefix) is not None
+    up = CHANGE_UP_RE.search(clause_prefix) is not None
+    if tail.endswith(REACHED_BEFORE):
         return "change", 1  # "压缩至2个工作日", "下降到4.1%": the level reached, reported as a change
     if family == "percent":
-        if q.unit == "个百分点" or down or up or re.search(r"(比|较)(去年|上年|上一年|同期)", clause_prefix):
+        if q.unit == "个百分点" or down or up or COMPARED_RE.search(clause_prefix):
             return "change", (-1 if down else 1)
         return "ratio", 1
-    if down and not re.search(r"(至|到)\s*$", tail):
+    if down and not tail.endswith(("至", "到")):
         return "change", -1
     if family == "duration":
         return "duration", 1
@@ -149,7 +212,7 @@ def _infer_unit(q: Quantity, clause_prefix: str, after: str) -> str | None:
     """The unit of a number written without a measure word, or None when it is not a quantity."""
     if q.unit:
         return q.unit
-    if q.multiplier and any(w in clause_prefix for w in VIEW_WORDS):
+    if q.multiplier and VIEW_RE.search(clause_prefix):
         return "次"  # 阅读量1.5万 → 15,000 views
     if q.approx or q.multiplier:
         if PERSON_NOUN.match(after):
@@ -165,12 +228,24 @@ FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:压缩|缩短|减少|降�
 YEAR_IN_TEXT = re.compile(r"(?:比|较|与)?(?:19|20)\d{2}\s*年度?(?:同期)?")
 
 
+def _without_trailing_fillers(text: str) -> str:
+    """TRAILING_FILLERS.sub("", text), without the regex's scan from every position when the
+    last character rules a filler out."""
+    if text and (text[-1] in _FILLER_LAST_CHARS or text[-1].isspace()):
+        return TRAILING_FILLERS.sub("", text)
+    return text
+
+
 def _clean_metric(text: str) -> str:
+    if not text:
+        return text
     text = text.replace("**", "").replace("__", "")  # markdown emphasis is not part of the words
     text = FROM_VALUE.sub("", text.strip())  # 时限由15个工作日压缩至 → 时限压缩至
-    text = YEAR_IN_TEXT.sub("", text)  # 组织开展2021年度…培训: the year is a dimension, not the metric
-    text = LEADING_FILLERS.sub("", text)
-    text = TRAILING_FILLERS.sub("", text)
+    if "19" in text or "20" in text:  # (a year needs one of them: no scan of the others)
+        text = YEAR_IN_TEXT.sub("", text)  # 组织开展2021年度…培训: the year is a dimension, not the metric
+    if leading := LEADING_FILLERS.match(text):  # anchored at the start: one attempt, not a scan
+        text = text[leading.end():]
+    text = _without_trailing_fillers(text)
     return text.lstrip(" 、和及与的").rstrip(" 、和及的")  # a trailing 与 is 参与/给与, not a conjunction
 
 
@@ -181,7 +256,13 @@ AFTER_CUT = re.compile(  # not inside “…”; 和/与/及 only where they joi
 MAX_AFTER = 24
 
 
-def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_end: int) -> str:
+def _up_to(pattern: re.Pattern[str], text: str) -> str:
+    """text up to the first match of pattern (all of it if none): re.split(…)[0] without the split."""
+    m = pattern.search(text)
+    return text[:m.start()] if m else text
+
+
+def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_end: int, clause_end: int) -> str:
     start = max(clause_start, prev_end)
     raw_before = sent[start:q_start]
     if prev_end > clause_start and raw_before.rstrip().endswith(("、", "和", "及", "与")):
@@ -190,51 +271,50 @@ def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_e
     before = _clean_metric(raw_before)
     # Chinese puts the counted noun after a number that opens its phrase ("选聘 10 位律师担任…",
     # "组织全市24个执法部门…") and before a number that closes it ("承接省级权力事项 47 项，").
-    after = AFTER_NUMBER.sub("", sent[q.end:_clause_end(sent, q.end)])
-    noun = _clean_metric(AFTER_CUT.split(after)[0])[:MAX_AFTER] if after[:1] > "\u4dff" or after[:1] in "“《" else ""
+    after = sent[q.end:clause_end]
+    after = after[AFTER_NUMBER.match(after).end():]  # (always matches: every part is optional)
+    noun = _clean_metric(_up_to(AFTER_CUT, after))[:MAX_AFTER] if after[:1] > "\u4dff" or after[:1] in "“《" else ""
     if noun and len(noun) >= 2:
         return f"{before}{noun}"
     if len(before) >= 2:
         return before
-    text = (before + _clean_metric(re.split(r"[、\d]", after)[0])).strip()
+    text = (before + _clean_metric(_up_to(LIST_OR_DIGIT_RE, after))).strip()
     # "来区访213起646人次": the second number counts the same thing as the first
-    return text or _clean_metric(re.sub(r"[\d.]+\S?", "", sent[clause_start:q_start]))
+    return text or _clean_metric(NUMBER_WITH_MARK_RE.sub("", sent[clause_start:q_start]))
 
 
 def _rate_names(prefix: str) -> list[str]:
     """Names of rates sharing one number: 报备及时率和规范率均为100% → [报备及时率, 规范率]."""
-    cleaned = TRAILING_FILLERS.sub("", prefix)
-    pieces = [p.strip() for p in re.split(r"[、和与]|及(?!时)", cleaned) if p.strip()]
+    cleaned = _without_trailing_fillers(prefix)
+    pieces = [p.strip() for p in RATE_JOINERS_RE.split(cleaned) if p.strip()]
     names = [p for p in pieces if p.endswith("率")]
     return names if len(names) >= 2 and pieces[-1].endswith("率") else []
 
 
-def _is_rejected(sent: str, q: Quantity, before: str, after: str, quoted: list[tuple[int, int]]) -> bool:
-    tail = before.rstrip()
-    if any(s <= q.start and q.end <= e for s, e in quoted):
+def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quoted: list[tuple[int, int]],
+                 clauses: _Clauses) -> bool:
+    """`before`/`after`: the text just before and after the number; `tail`: `before` without trailing spaces."""
+    if quoted and any(s <= q.start and q.end <= e for s, e in quoted):
         return True
-    if tail.endswith(REJECT_BEFORE) or re.search(r"(第|前)\s*$", tail):
+    if tail.endswith(REJECT_BEFORE):  # ranks and ordinals: 第, 前 (also after spaces), 排名 …
         return True
-    # 5G, G20, 1+2+N, 2022-01-19, 09:18, 3.2.1 section numbers
-    if re.search(r"[A-Za-z+\-/#.:]$", before) or re.match(r"[A-Za-z+/#:\-]", after):
+    if before.endswith(SYMBOLS_BEFORE) or after.startswith(SYMBOLS_AFTER):
         return True
     if q.chinese:
         if q.raw_value in ("一", "半") or not q.unit:
             return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase
-        if re.search(r"[数几若]$", before):
+        if before.endswith(("数", "几", "若")):
             return True  # 数十人, 几百家, 若干: vague quantities with no number
         # 三个一, 四个100%, 两个“…”: a numbered slogan
-        if re.match(r"[\d零〇一二两三四五六七八九十“\"]", after):
+        if NUMERAL_AFTER_RE.match(after):
             return True
     if q.raw_unit.endswith("成") and not (q.chinese and q.value <= 100):
         return True  # 成 is a tenth only after a Chinese digit: 五成
-    if q.unit == "%" and re.search(r"[一二三四五六七八九十两]个\s*$", tail):
+    if q.unit == "%" and tail.endswith(NUMBERED_SLOGAN_BEFORE):
         return True  # 四个100%
-    window = sent[max(0, q.start - 6): q.end + 6]
-    if any(p in window for p in not_indicator_phrases()):
-        return True
-    clause_prefix = sent[_clause_start(sent, q.start):q.start]
-    return any(w in clause_prefix for w in PLAN_WORDS)
+    if _not_indicator_re().search(sent, max(0, q.start - 6), q.end + 6):
+        return True  # a name or slogan (seeds/not_indicators.csv) around the number
+    return PLAN_RE.search(sent, clauses.start(q.start), q.start) is not None
 
 
 def _range_lower(sent: str, qs: list[Quantity], i: int) -> Quantity | None:
@@ -242,21 +322,24 @@ def _range_lower(sent: str, qs: list[Quantity], i: int) -> Quantity | None:
     if i == 0:
         return None
     prev = qs[i - 1]
-    between = sent[prev.end:qs[i].start]
-    if prev.unit == "" and between.strip() in RANGE_MARKS:
+    if prev.unit == "" and sent[prev.end:qs[i].start].strip() in RANGE_MARKS:
         return prev
     return None
 
 
 def find_in_sentence(sent: Sentence) -> list[Found]:
+    """The indicators of one sentence, in normalized-text coordinates."""
     text = sent.text
     qs = find_quantities(text)
+    if not qs:
+        return []
     quoted = _quoted_spans(text)
+    clauses = _Clauses(text)
     found: list[Found] = []
     prev_end = 0
     # the lower bound of a range "3-5个" is read with its upper bound
-    lowers = [_range_lower(text, qs, i) for i in range(len(qs))]
-    range_lowers = {i - 1 for i, lower in enumerate(lowers) if lower is not None}
+    lowers = [_range_lower(text, qs, i) for i in range(len(qs))] if len(qs) > 1 else [None]
+    range_lowers = {i - 1 for i, lower in enumerate(lowers) if lower is not None} if len(qs) > 1 else set()
     for i, q in enumerate(qs):
         if i in range_lowers:
             continue
@@ -264,41 +347,46 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         start = lower.start if lower else q.start
         # Every rule reads only the end of what precedes the number: a window keeps them O(1).
         before, after = text[max(0, start - 24):start], text[q.end:q.end + 40]
-        if _is_rejected(text, q, before, after, quoted):
+        tail = before.rstrip()
+        if _is_rejected(text, q, before, tail, after, quoted, clauses):
             continue
-        unit = _infer_unit(q, text[_clause_start(text, start):start], after)
+        c_start = clauses.start(start)
+        clause_prefix = text[c_start:start]
+        unit = _infer_unit(q, clause_prefix, after)
         if unit is None:
             continue
         # 由20个工作日压缩至2个工作日: the starting point is not a result
-        if re.search(r"[由从]\s*$", before) and re.match(r"[^，,；;。]*?(至|到)", after):
+        if tail.endswith(("由", "从")) and FROM_TO_AFTER_RE.match(after):
             continue
-        c_start = _clause_start(text, start)
-        clause_prefix = text[c_start:start]
-        qualifier = "at_least" if lower else _qualifier(q, before, after, clause_prefix)
-        kind, sign = _kind_and_sign(q, clause_prefix, before)
+        qualifier = "at_least" if lower else _qualifier(q, tail, after, clause_prefix)
+        kind, sign = _kind_and_sign(q, clause_prefix, tail)
         value = (lower.value if lower else q.value) * sign
-        metric = _metric_text(text, q, start, c_start, prev_end if prev_end > c_start else c_start)
-        base = Found(start, q.end, q.raw_value if not lower else text[start:q.start] + q.raw_value,
+        metric = _metric_text(text, q, start, c_start, prev_end if prev_end > c_start else c_start,
+                              clauses.end(q.end))
+        offset = sent.start
+        base = Found(offset + start, offset + q.end,
+                     q.raw_value if not lower else text[start:q.start] + q.raw_value,
                      q.raw_unit, q.multiplier, value, unit, qualifier, kind, metric, sent)
-        found.extend(_expand_shared(base, clause_prefix, found))
+        if kind in ("ratio", "change") and unit == "%":
+            found.extend(_expand_shared(base, clause_prefix, found))
+        else:
+            found.append(base)
         prev_end = q.end
     return found
 
 
 def _expand_shared(base: Found, clause_prefix: str, earlier: list[Found]) -> list[Found]:
-    """One number shared by several things is several indicators (报备及时率和规范率均为100%)."""
-    if base.kind not in ("ratio", "change") or base.unit != "%":
-        return [base]
+    """One percentage shared by several things is several indicators (报备及时率和规范率均为100%)."""
     names = _rate_names(clause_prefix)
     if names:
-        return [replace(base, metric_text=n) for n in names]
-    if re.search(r"(均|都)\s*(为|达到|达|是)?\s*$", clause_prefix):
+        return [base._replace(metric_text=n) for n in names]
+    if SHARED_BY_ALL_RE.search(clause_prefix):
         # 均 says "each of them": the subjects are the things counted just before.
         same_sentence = [f for f in earlier if f.sentence is base.sentence and f.kind == "count"]
         subjects = [f.metric_text for f in same_sentence[-3:]] if len(same_sentence) >= 2 else []
         if len(subjects) >= 2:
-            return [replace(base, metric_text=f"{s}{base.metric_text}") for s in subjects]
-        return [replace(base, metric_text=f"{base.metric_text}（{k}）") for k in (1, 2)]
+            return [base._replace(metric_text=f"{s}{base.metric_text}") for s in subjects]
+        return [base._replace(metric_text=f"{base.metric_text}（{k}）") for k in (1, 2)]
     return [base]
 
 
@@ -307,8 +395,7 @@ def find_indicators(text: str) -> tuple[NormalizedText, list[Found]]:
     norm = normalize(text)
     result: list[Found] = []
     for sent in sentences(norm):
-        if sent.in_plan or sent.boilerplate:
-            continue
-        for f in find_in_sentence(sent):
-            result.append(replace(f, start=f.start + sent.start, end=f.end + sent.start))
+        # (most sentences have no digit at all: one C scan says so before any Python work)
+        if not (sent.in_plan or sent.boilerplate) and NUMBER_START.search(sent.text):
+            result.extend(find_in_sentence(sent))
     return norm, result

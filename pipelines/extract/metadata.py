@@ -20,8 +20,10 @@ signature — is searched for it: the body names many other places.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -137,10 +139,11 @@ class _Cand:
 class _Index:
     rows: dict[str, dict]
     patterns: dict[str, list[_Cand]]
-    lengths: list[int]
     zones_of_city: dict[str, list[dict]]
     by_name: dict[str, list[str]]
     city_forms: dict[str, list[dict]]  # 威海市 / 威海 -> the city (municipalities too)
+    lengths_at: dict[str, list[int]]  # first two characters -> lengths of the patterns so beginning, longest first
+    one_char: frozenset[str]  # one-character patterns (none in the seeds)
 
 
 @functools.cache
@@ -179,13 +182,18 @@ def _index(divisions_dir: Path | None = None, aliases_csv: Path | None = None) -
         if not keys:
             raise ValueError(f"locality_aliases.csv: {a['alias']} -> {a['name']} ({a['city']}) is no known locality")
         patterns.setdefault(a["alias"], []).append(_Cand("alias", tuple(keys)))
-    lengths = sorted({len(p) for p in patterns}, reverse=True)
     city_forms: dict[str, list[dict]] = {}
     for r in rows.values():
         if r["level"] == "city" or (r["level"] == "province" and r["code"] in _MUNICIPALITIES):
             for form in _short_names(r["name"]):
                 city_forms.setdefault(form, []).append(r)
-    return _Index(rows, patterns, lengths, zones_of_city, by_name, city_forms)
+    lengths_at: dict[str, set[int]] = {}
+    for p in patterns:
+        if len(p) > 1:
+            lengths_at.setdefault(p[:2], set()).add(len(p))
+    return _Index(rows, patterns, zones_of_city, by_name, city_forms,
+                  {k: sorted(v, reverse=True) for k, v in lengths_at.items()},
+                  frozenset(p for p in patterns if len(p) == 1))
 
 
 @dataclass
@@ -202,15 +210,26 @@ def _squash(text: str) -> str:
 
 
 def _scan(s: str, idx: _Index) -> list[_Hit]:
-    """All pattern occurrences in s, minus those lying inside a longer one (城区 inside 峄城区)."""
-    hits: list[_Hit] = []
-    for i in range(len(s)):
-        for n in idx.lengths:
-            if i + n <= len(s) and s[i:i + n] in idx.patterns:
-                hits.append(_Hit(i, i + n, s[i:i + n], idx.patterns[s[i:i + n]]))
-    return [h for h in hits
-            if not any(o is not h and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
-                       for o in hits)]
+    """All pattern occurrences in s, minus those lying inside a longer one (城区 inside 峄城区).
+
+    A shorter pattern starting where a longer one starts lies inside it, so only the longest
+    pattern at each position is a candidate, and only the lengths of the patterns that begin
+    with the position's two characters are tried (`idx.lengths_at`).
+    """
+    kept: list[_Hit] = []
+    reach = -1  # the furthest end of the hits so far: a hit ending within it lies inside a longer one
+    patterns, lengths_at = idx.patterns, idx.lengths_at
+    end = len(s)
+    for start in range(end):
+        lengths = lengths_at.get(s[start:start + 2], ())  # most positions start no pattern at all
+        if idx.one_char and s[start] in idx.one_char:
+            lengths = [*lengths, 1]  # the shortest, tried last
+        for n in lengths:
+            if reach < start + n <= end and s[start:start + n] in patterns:
+                kept.append(_Hit(start, start + n, s[start:start + n], patterns[s[start:start + n]]))
+                reach = start + n
+                break
+    return kept
 
 
 _ORGAN_AFTER = ("人民政府", "政府", "委", "党委", "县委", "区委", "市委", "旗委", "党工委", "管委会", "管理委员会")
@@ -225,7 +244,28 @@ def _two_char_ok(s: str, hit: _Hit, row: dict) -> bool:
     return at_start and s[hit.end:].startswith(_ORGAN_AFTER)
 
 
-def _context_score(row: dict, near: str, header: str, body: str) -> int:
+class _Body:
+    """The whole text NFKC-folded, where a parent's name is counted. Folded on first use: only
+    same-named places (朝阳区) need it, and folding a whole report was most of reading one."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._folded: str | None = None
+
+    def count(self, name: str) -> int:
+        if self._folded is None:
+            self._folded = unicodedata.normalize("NFKC", self._text)
+        return self._folded.count(name)
+
+
+def _most_tied(options: list[dict], near: str, header: str, body: _Body) -> dict:
+    """The option the text ties most strongly to its parents (the first on a tie)."""
+    if len(options) == 1:
+        return options[0]  # nothing to tell apart: the body is not read
+    return max(options, key=lambda r: _context_score(r, near, header, body))
+
+
+def _context_score(row: dict, near: str, header: str, body: _Body) -> int:
     """How strongly the text ties a locality to its parent city and province (for 朝阳区, 河东区)."""
     score = 0
     for name in _short_names(row["city"]) + _short_names(row["province"]):
@@ -233,7 +273,7 @@ def _context_score(row: dict, near: str, header: str, body: str) -> int:
     return score
 
 
-def _resolve_hits(s: str, idx: _Index, header: str, body: str, former: bool = False) -> list[tuple[dict, int]]:
+def _resolve_hits(s: str, idx: _Index, header: str, body: _Body, former: bool = False) -> list[tuple[dict, int]]:
     """The localities named in one stretch of header text, each with its position.
 
     `former`: also read unknown 某某县/某某市 as a renamed county (title and issuer only:
@@ -260,8 +300,7 @@ def _resolve_hits(s: str, idx: _Index, header: str, body: str, former: bool = Fa
         if not options:
             continue
         # Same-name places (朝阳区 in 北京市 and 长春市) are told apart by their parents.
-        best = max(options, key=lambda r: _context_score(r, s, header, body))
-        found.append((best, h.start))
+        found.append((_most_tied(options, s, header, body), h.start))
     if former and not any(LEVEL_RANK[r["level"]] >= 2 for r, _ in found):
         found += _former_names(s, idx, header, body, hits)
     return found
@@ -286,7 +325,7 @@ def _short_form(suffix: str, s: str, pos: int, city_hits: list[tuple[int, dict]]
     return []
 
 
-def _former_names(s: str, idx: _Index, header: str, body: str, hits: list[_Hit]) -> list[tuple[dict, int]]:
+def _former_names(s: str, idx: _Index, header: str, body: _Body, hits: list[_Hit]) -> list[tuple[dict, int]]:
     """撤县设区: a title naming 即墨市 or 某县 that is now 即墨区 / 某区 of the same city."""
     found = []
     for m in re.finditer(r"[\u4e00-\u9fff]{1,4}[县市]", s):
@@ -298,8 +337,7 @@ def _former_names(s: str, idx: _Index, header: str, body: str, hits: list[_Hit])
             for new in (stem + "区", stem + "市"):
                 keys = [key for key in idx.by_name.get(new, []) if idx.rows[key]["level"] == "county"]
                 if keys:
-                    best = max((idx.rows[key] for key in keys), key=lambda r: _context_score(r, s, header, body))
-                    found.append((best, m.start() + k))
+                    found.append((_most_tied([idx.rows[key] for key in keys], s, header, body), m.start() + k))
                     break
             else:
                 continue
@@ -323,12 +361,15 @@ def resolve_locality(text: str, title: str | None = None) -> Locality | None:
     Places named in the body ("与沂南县、河东区等80余个地区") are never candidates; they only
     count as evidence when two places share a name.
     """
+    return _locality(text, _layout(text), title)
+
+
+def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
     idx = _index()
-    layout = _layout(text)
     title = title or layout.title or ""
     regions = [title, layout.fields.get("发文机关", ""), layout.signature, layout.opening]
     header = _squash(" ".join(regions))
-    body = unicodedata.normalize("NFKC", text)
+    body = _Body(text)
     chosen = None
     for i, region in enumerate(regions):
         best = _pick(_resolve_hits(_squash(region), idx, header, body, former=i < 2))
@@ -369,11 +410,43 @@ _ORGAN_RE = re.compile(r"(人民政府|政府|委员会|管委会|党工委|工�
 _TITLE_WORDS = re.compile(r"(法治|依法|法制|报告|情况|年度|工作)")
 
 
+_LEADING_MARK_RE = re.compile(r"^(#{1,6}|[*•·\-]|\*\*)\s*")
+
+
 def _clean(line: str) -> str:
     """A line without indentation, markdown marks and list bullets."""
     line = line.replace("\u3000", " ").replace("\xa0", " ").strip()
-    line = re.sub(r"^(#{1,6}|[*•·\-]|\*\*)\s*", "", line)
+    line = _LEADING_MARK_RE.sub("", line)
     return line.replace("**", "").strip()
+
+
+class _Lines:
+    """A report's lines, each cleaned (`_clean`) when first read.
+
+    The layout reads the head, the opening and the tail of a report, not the hundreds
+    of lines between; blank lines are kept as "".
+    """
+
+    def __init__(self, raw: list[str]) -> None:
+        self._raw = raw
+        self._cleaned: list[str | None] = [None] * len(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def raw(self, i: int) -> str:
+        return self._raw[i]
+
+    def __getitem__(self, i: int) -> str:
+        line = self._cleaned[i]
+        if line is None:
+            line = self._cleaned[i] = _clean(self._raw[i])
+        return line
+
+    def span(self, start: int, stop: int | None = None) -> Iterator[str]:
+        """Lines start … stop-1 (to the end when stop is None), cleaned as they are read."""
+        for i in range(*slice(start, stop).indices(len(self._raw))):
+            yield self[i]
 
 
 def _is_organ(line: str) -> bool:
@@ -404,7 +477,7 @@ def _is_title_start(line: str) -> bool:
 class _Layout:
     title: str | None
     title_line: int  # index in `lines` of the title's last line, -1 if none
-    lines: list[str]  # cleaned lines, blank ones kept as ""
+    lines: _Lines  # cleaned lines, blank ones kept as ""
     fields: dict[str, str]
     opening: str  # the first lines after the title, up to the first section heading
     signature: str  # the issuer lines standing above the closing date
@@ -445,58 +518,97 @@ def _ocr_fixes() -> dict[str, str]:
     return {a["alias"]: a["name"] for a in aliases.iter_rows(named=True) if a["kind"] == "ocr"}
 
 
-@functools.lru_cache(maxsize=32)
 def _layout(text: str) -> _Layout:
     raw_lines = text.splitlines()
     if len(text) > 2000 and len(raw_lines) < len(text) / 500:
         # Text extracted without line breaks (some HTML/PDF tools): fall back on runs of
         # spaces, bullets and sentence ends as line breaks.
         raw_lines = re.split(r"\s{2,}|[•·]|(?<=[。！？])", text)
-    lines = [_clean(x) for x in raw_lines]
+    lines = _Lines(raw_lines)
+    fields = _fields(lines)
+    title, title_line = _title(lines)
+    if "标题" in fields and not title:
+        title = fields["标题"]
+    opening = _opening(lines, title_line)
+    signature, sig_date = _signature(lines)
+    # Cut long: text without line breaks would otherwise hand the whole body in as "opening".
+    return _Layout(title, title_line, lines, fields, opening[:500], signature, sig_date)
+
+
+def _fields(lines: _Lines) -> dict[str, str]:
+    """The "标签:值" metadata lines among the first 80 (发文机关, 成文日期 …), first one of a label kept."""
     fields: dict[str, str] = {}
-    for line in lines[:80]:
-        if not _COLON_RE.search(line):
+    for i in range(min(len(lines), 80)):
+        if not _COLON_RE.search(lines.raw(i)):  # (cleaning a line leaves its colons: the raw line tells)
             continue  # not a "标签:值" line, folded or not (NFKC of every long line was the hot spot)
-        norm = unicodedata.normalize("NFKC", line)
+        norm = unicodedata.normalize("NFKC", lines[i])
         m = _FIELD_RE.match(norm.replace(" ", ""))
         if m and len(m.group(1)) <= 6:
             # The value keeps its spaces: "发文机关:中共某某区委 某某区人民政府" names two bodies.
             value = re.sub(r"\s+", " ", re.split(r"[:：]", norm, maxsplit=1)[-1]).strip()
             fields.setdefault(m.group(1), value or m.group(2).strip())
+    return fields
 
-    def usable(i: int) -> bool:
-        line = lines[i]
-        return bool(line) and not _CHROME_RE.search(line) and not (_COLON_RE.search(line) and _FIELD_RE.match(
-            unicodedata.normalize("NFKC", line).replace(" ", "")))
 
-    # The title: the first report-like line near the top, with the issuer lines above it.
-    title, title_line = None, -1
-    window = [i for i in range(min(len(lines), 80)) if usable(i)]
-    for n, i in enumerate(window):
+def _usable(line: str) -> bool:
+    """A line that may belong to the title: not blank, not page chrome, not a metadata field."""
+    return bool(line) and not _CHROME_RE.search(line) and not (_COLON_RE.search(line) and _FIELD_RE.match(
+        unicodedata.normalize("NFKC", line).replace(" ", "")))
+
+
+class _TitleWindow:
+    """The usable lines among the first 80, found only as far as they are asked for: the title
+    is nearly always within the first few, and testing every long paragraph line for page chrome
+    was most of the layout's time."""
+
+    def __init__(self, lines: _Lines) -> None:
+        self._lines = lines
+        self._found: list[int] = []  # indices in `lines` of the usable lines seen so far
+        self._next = 0
+        self._stop = min(len(lines), 80)
+
+    def get(self, n: int) -> int | None:
+        """The index of the n-th usable line, or None when there are not that many."""
+        while len(self._found) <= n and self._next < self._stop:
+            if _usable(self._lines[self._next]):
+                self._found.append(self._next)
+            self._next += 1
+        return self._found[n] if n < len(self._found) else None
+
+
+def _title(lines: _Lines) -> tuple[str | None, int]:
+    """The first report-like line near the top, with the issuer lines above it, and the index
+    of its last line (-1 if none)."""
+    window = _TitleWindow(lines)
+    for n in itertools.count():
+        i = window.get(n)
+        if i is None:
+            break
         line = re.split(r"[_|]|\s-\s", lines[i])[0].strip()  # "<title>_某某政府网" from a page's <title>
+        following = window.get(n + 1)
         parts: list[str] = []
         if _is_title_line(line):
             parts, last = [line], i
-            nxt = lines[window[n + 1]] if n + 1 < len(window) else ""
+            nxt = lines[following] if following is not None else ""
             if not line.endswith(("报告", "总结")) and len(nxt) <= 8 and re.fullmatch(r"[的之]?(工作)?(报告|总结)", nxt):
-                parts, last = [line, nxt], window[n + 1]  # "…建设情况" / "的报告"
-        elif _is_title_start(line) and n + 1 < len(window) and window[n + 1] - i <= 2 and \
-                _is_title_line(lines[window[n + 1]]) and len(lines[window[n + 1]]) <= 30:
-            parts, last = [line, lines[window[n + 1]]], window[n + 1]
+                parts, last = [line, nxt], following  # "…建设情况" / "的报告"
+        elif _is_title_start(line) and following is not None and following - i <= 2 and \
+                _is_title_line(lines[following]) and len(lines[following]) <= 30:
+            parts, last = [line, lines[following]], following
         if not parts:
             continue
         k = n - 1
-        while k >= 0 and n - k <= 3 and i - window[k] <= 3 and _is_organ(lines[window[k]]):
-            parts.insert(0, lines[window[k]])
+        while k >= 0 and n - k <= 3 and i - (above := window.get(k)) <= 3 and _is_organ(lines[above]):
+            parts.insert(0, lines[above])
             k -= 1
-        title, title_line = _join_title(parts), last
-        break
-    if "标题" in fields and not title:
-        title = fields["标题"]
+        return _join_title(parts), last
+    return None, -1
 
-    # The opening: what follows the title until the first section heading.
+
+def _opening(lines: _Lines, title_line: int) -> str:
+    """What follows the title until the first section heading (about 400 characters at most)."""
     opening: list[str] = []
-    for line in lines[title_line + 1:]:
+    for line in lines.span(title_line + 1):
         if not line or _CHROME_RE.search(line) or re.search(r"[:：]$", line):
             continue  # the salutation (威海市人民政府：) names the addressee, not the author
         if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line) and opening:
@@ -504,23 +616,24 @@ def _layout(text: str) -> _Layout:
         opening.append(line)
         if sum(map(len, opening)) > 400:
             break
+    return "\n".join(opening)
 
-    # The signature: issuer lines and a date at the end (web pages may add a footer after it).
-    signature, sig_date = "", None
-    tail = [i for i in range(len(lines) - 1, max(-1, len(lines) - 40), -1) if lines[i]]
-    for n, i in enumerate(tail):
+
+def _signature(lines: _Lines) -> tuple[str, date | None]:
+    """The issuer lines and the date at the end (web pages may add a footer after them)."""
+    # the non-blank lines among the last 39, from the end, cleaned only as far as they are read
+    tail = (i for i in range(len(lines) - 1, max(-1, len(lines) - 40), -1) if lines[i])
+    for i in tail:
         d = _parse_date(lines[i], whole=True)
         if d is None:
             continue
-        sig_date, organs = d, []
-        for j in tail[n + 1:n + 4]:
+        organs: list[str] = []
+        for j in itertools.islice(tail, 3):  # the (up to) three non-blank lines above the date
             if not _is_organ(lines[j]):
                 break
             organs.insert(0, lines[j])
-        signature = " ".join(organs)
-        break
-    # Cut long: text without line breaks would otherwise hand the whole body in as "opening".
-    return _Layout(title, title_line, lines, fields, "\n".join(opening)[:500], signature, sig_date)
+        return " ".join(organs), d
+    return "", None
 
 
 # --------------------------------------------------------------------------- title, dates, numbers
@@ -573,14 +686,17 @@ def _parse_date(s: str, whole: bool = False) -> date | None:
 
 def find_published(text: str) -> date | None:
     """The report's date: the page's 成文日期/发布日期, else the date under the signature."""
-    layout = _layout(text)
+    return _published(_layout(text))
+
+
+def _published(layout: _Layout) -> date | None:
     for key in ("成文日期", "发文日期", "印发日期", "公开发布日期", "发布日期", "发布时间", "公开日期"):
         if key in layout.fields and (d := _parse_date(layout.fields[key])):
             return d
     if layout.signature_date:
         return layout.signature_date
     # Some reports give the date under the title: "（2022年1月29日）".
-    for line in layout.lines[layout.title_line + 1:layout.title_line + 4]:
+    for line in layout.lines.span(layout.title_line + 1, layout.title_line + 4):
         if d := _parse_date(line, whole=True):
             return d
     return None
@@ -592,13 +708,16 @@ _DOC_NO_RE = re.compile(
 
 def find_doc_number(text: str) -> str | None:
     """The report's own document number (乳政字〔2022〕4号), never one it cites in the body."""
-    layout = _layout(text)
+    return _doc_number(_layout(text))
+
+
+def _doc_number(layout: _Layout) -> str | None:
     for key in ("发文字号", "文号"):
         if key in layout.fields and (m := _DOC_NO_RE.search(layout.fields[key])):
             return re.sub(r"\s+", "", m.group(0))
     # Only the header: the body cites other documents' numbers.
     head_end = layout.title_line + 1 + len(layout.opening.splitlines()) + 3
-    head = "\n".join(layout.lines[:max(head_end, 1)])
+    head = "\n".join(layout.lines.span(0, max(head_end, 1)))
     if m := _DOC_NO_RE.search(head):
         return re.sub(r"\s+", "", m.group(0))
     return None
@@ -606,7 +725,10 @@ def find_doc_number(text: str) -> str | None:
 
 def find_issuer(text: str) -> str | None:
     """The issuing bodies: the page's 发文机关, else the signature, else the title's issuer part."""
-    layout = _layout(text)
+    return _issuer(_layout(text))
+
+
+def _issuer(layout: _Layout) -> str | None:
     if layout.fields.get("发文机关"):
         return _fix_ocr(layout.fields["发文机关"])
     if layout.signature:
@@ -631,27 +753,31 @@ def find_year(text: str, title: str | None = None, published: date | None = None
     The publication date is the last resort: a report published in January covers
     the year before ("2022年1月29日" -> 2021).
     """
-    layout = _layout(text)
+    return _year(_layout(text), title, published)
+
+
+def _year(layout: _Layout, title: str | None, published: date | None) -> int | None:
     title = title or layout.title
     if title and (years := _years(title)):
         return years[0]  # "2021年…情况和2022年工作安排": the first year is the one reported on
     if years := _years(layout.opening):
         return years[0]
-    published = published or find_published(text)
+    published = published or _published(layout)
     if published:
         return published.year - 1 if published.month <= 6 else published.year
     return None
 
 
 def read_metadata(text: str) -> ReportMetadata:
-    """Everything a report says about itself."""
-    title = find_title(text)
-    published = find_published(text)
+    """Everything a report says about itself (its layout read once for all of it)."""
+    layout = _layout(text)
+    title = layout.title
+    published = _published(layout)
     return ReportMetadata(
         title=title,
-        locality=resolve_locality(text, title),
-        year=find_year(text, title, published),
+        locality=_locality(text, layout, title),
+        year=_year(layout, title, published),
         published=published,
-        doc_number=find_doc_number(text),
-        issuer=find_issuer(text),
+        doc_number=_doc_number(layout),
+        issuer=_issuer(layout),
     )

@@ -7,11 +7,13 @@ This module knows how quantities are *written*; which of them are indicators
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from pipelines.extract.numerals import (
     NumeralError,
     multiplier_power,
+    parse_arabic,
     parse_number,
 )
 
@@ -46,10 +48,12 @@ UNIT_FAMILY: dict[str, str] = {
 }
 
 
+ALL_UNITS = {*MONEY_UNITS, *PERCENT_UNITS, *RATIO_UNITS, *DURATION_UNITS, *COUNT_UNITS}
+
+
 def _unit_pattern() -> str:
     parts = []
-    for unit in sorted({*MONEY_UNITS, *PERCENT_UNITS, *RATIO_UNITS, *DURATION_UNITS, *COUNT_UNITS},
-                       key=len, reverse=True):
+    for unit in sorted(ALL_UNITS, key=len, reverse=True):
         esc = re.escape(unit)
         not_after = _NOT_AFTER.get(unit)
         parts.append(f"{esc}(?![{not_after}])" if not_after else esc)
@@ -57,6 +61,8 @@ def _unit_pattern() -> str:
 
 
 _CN = "[零〇一二两三四五六七八九十百千万亿]"
+# The characters a number's digits can start with (every alternative of `num` below).
+NUMBER_START = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿半]")
 NUMBER_RE = re.compile(
     r"(?P<pre>上)?"  # 上万人: "over ten thousand"
     r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|百分之" + _CN + r"+|" + _CN + r"+|半)"
@@ -69,9 +75,12 @@ NUMBER_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number as written, with its normalized value, in a sentence's coordinates."""
+class Quantity(NamedTuple):
+    """A number as written, with its normalized value, in a sentence's coordinates.
+
+    A named tuple rather than a frozen dataclass: a report has hundreds, and making a
+    frozen dataclass (an object.__setattr__ per field) cost more than parsing the number.
+    """
 
     start: int
     end: int  # end of the mention: number, multiplier, qualifier suffix and unit
@@ -109,41 +118,63 @@ def normalize_unit(unit: str) -> tuple[str, int]:
 
 
 RANGE_MARKS = ("-", "~", "至", "到", "—")
+# normalize_unit of every unit NUMBER_RE can match, worked out once.
+_NORMAL_UNIT: dict[str, tuple[str, int]] = {u: normalize_unit(u) for u in ALL_UNITS}
+# Group numbers of NUMBER_RE, for m.group(i) / m.end(i) without a name lookup per call.
+_NUM, _MULT, _APPROX2 = (NUMBER_RE.groupindex[g] for g in ("num", "mult", "approx2"))
+
+
+def _number_matches(sentence: str) -> Iterator[re.Match[str]]:
+    """NUMBER_RE.finditer(sentence), found faster.
+
+    NUMBER_RE opens with an optional 上, so the regex engine tries a full match at every
+    character; NUMBER_START is a plain character class, which it skips through in a tight
+    loop. A match starts at the first digit after the previous match, or at the 上 just
+    before it, and always succeeds there: the same matches, in about half the time.
+    """
+    pos = 0
+    while (digit := NUMBER_START.search(sentence, pos)) is not None:
+        start = digit.start()
+        if start > pos and sentence[start - 1] == "上":
+            start -= 1
+        m = NUMBER_RE.match(sentence, start)
+        if m is None:  # cannot happen (see above); kept so a future edit of NUMBER_RE fails safe
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def find_quantities(sentence: str) -> list[Quantity]:
     """Every number-like token in a sentence, parsed. Tokens that do not parse are skipped."""
     found: list[Quantity] = []
-    for m in NUMBER_RE.finditer(sentence):
-        num = m.group("num")
-        if not num:
-            continue
+    for m in _number_matches(sentence):
+        pre, num, _, approx1, mult, approx2, _, unit_raw = m.groups()
+        written = num  # the numeral as written, 百分之 included
         chinese = not num[0].isdigit()
-        mult = m.group("mult") or ""
-        unit_raw = m.group("unit") or ""
-        if chinese and not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS:
-            continue  # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range bound)
-        if chinese and num.startswith("百分之"):
-            num, unit_raw = num[3:], "%"
+        if chinese:
+            if not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS:
+                continue  # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range bound)
+            if num.startswith("百分之"):
+                num, unit_raw = num[3:], "%"
         try:
-            base = parse_number(num)
+            base = parse_number(num) if chinese else parse_arabic(num)  # Arabic: digits, commas, a point
         except NumeralError:
             continue
-        unit, unit_power = normalize_unit(unit_raw) if unit_raw else ("", 0)
-        power = multiplier_power(mult) + unit_power
-        end = m.end() if unit_raw else max(m.end(g) for g in ("num", "approx1", "mult", "approx2"))
-        start = m.start()
+        unit, unit_power = _NORMAL_UNIT[unit_raw] if unit_raw else ("", 0)
+        power = (multiplier_power(mult) if mult else 0) + unit_power
+        # without a unit the mention ends with the last of number, 余/多 and multiplier (not the spaces after)
+        end = m.end() if unit_raw else max(m.end(_MULT), m.end(_APPROX2))
         found.append(Quantity(
-            start=start,
-            end=end,
-            raw_value=num if not m.group("num").startswith("百分之") else m.group("num"),
-            raw_unit=sentence[m.end("num"):end],
-            multiplier=power,
-            value=base * 10**power,
-            unit=unit,
-            approx=bool(m.group("approx1") or m.group("approx2")),
-            over=bool(m.group("pre")),
-            chinese=chinese,
+            m.start(), end,
+            written if written.startswith("百分之") else num,
+            sentence[m.end(_NUM):end],
+            power,
+            base * 10**power,
+            unit,
+            bool(approx1 or approx2),
+            bool(pre),
+            chinese,
         ))
     return found
 

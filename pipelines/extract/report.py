@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from models import Locality, Mention, Rejection, Report, SourceFile
 from pipelines.extract import formats
 from pipelines.extract.mentions import SEEDS, find_indicators
@@ -111,21 +113,33 @@ def _classifier():
     return Classifier.from_seeds(SEEDS)
 
 
+# All of a report's mentions are validated in one call: the same checks as Mention(**fields)
+# one by one, for half the cost per record.
+_MENTIONS = TypeAdapter(list[Mention])
+
+
 def extract_facts(report: Report) -> list[Mention]:
     """Every indicator of a report, classified, with spans into `report.text`."""
-    norm, found = find_indicators(report.text)
+    text = report.text
+    norm, found = find_indicators(text)
     classes = _classifier().classify_all(
         (f.metric_text, f.sentence.text, f.sentence.heading, f.unit, f.kind) for f in found)
-    mentions: list[Mention] = []
+    records: list[dict] = []
+    sentence = None
+    span = norm.span
     for f, (domain, metric) in zip(found, classes, strict=True):
-        start, end = norm.span(f.start, f.end)
-        s_start, s_end = norm.span(f.sentence.start, f.sentence.end)
-        mentions.append(Mention(
-            span_start=start, span_end=end, mention=report.text[start:end],
-            raw_value=f.raw_value, raw_unit=f.raw_unit.strip(), multiplier=f.multiplier,
-            value=f.value, unit=f.unit, qualifier=f.qualifier, kind=f.kind,
-            metric_text=f.metric_text, sentence=report.text[s_start:s_end].strip(),
-            sentence_start=s_start + len(report.text[s_start:s_end]) - len(report.text[s_start:s_end].lstrip()),
-            heading=f.sentence.heading, domain=domain, metric=metric,
-        ))
-    return mentions
+        if f.sentence is not sentence:  # a sentence's facts come together: its text is cut once
+            sentence = f.sentence
+            s_start, s_end = span(sentence.start, sentence.end)
+            raw_sentence = text[s_start:s_end]
+            sentence_text = raw_sentence.strip()
+            sentence_start = s_start + len(raw_sentence) - len(raw_sentence.lstrip())
+        start, end = span(f.start, f.end)
+        records.append({
+            "span_start": start, "span_end": end, "mention": text[start:end],
+            "raw_value": f.raw_value, "raw_unit": f.raw_unit.strip(), "multiplier": f.multiplier,
+            "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "kind": f.kind,
+            "metric_text": f.metric_text, "sentence": sentence_text, "sentence_start": sentence_start,
+            "heading": sentence.heading, "domain": domain, "metric": metric,
+        })
+    return _MENTIONS.validate_python(records)

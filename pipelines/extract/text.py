@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Characters folded one-to-one so that patterns need to know only one form.
 _FOLD = str.maketrans({
@@ -89,14 +90,16 @@ def _joins_next_line(line: str, next_line: str) -> bool:
     """
     stripped = line.rstrip()
     nxt = next_line.lstrip()
-    if not stripped or not nxt:
+    if not stripped or not nxt or len(stripped) < 25:
         return False
-    if len(stripped) < 25 or HEADING_RE.match(line) or HEADING_RE.match(next_line):
+    last = stripped[-1]
+    if not (_is_cjk(last) or last.isdigit() or last in "”、“《"):
+        return False  # a sentence end (。) ends most lines: tested before the regexes below
+    if HEADING_RE.match(line) or HEADING_RE.match(next_line):
         return False
     if stripped.lstrip().startswith(("#", "|")) or stripped.endswith(("报告", "情况", "**")):
         return False  # markdown headings, table rows and title lines end where they end
-    last = stripped[-1]
-    return (_is_cjk(last) or last.isdigit() or last in "”、“《") and not nxt.startswith(("#", "|"))
+    return not nxt.startswith(("#", "|"))
 
 
 def normalize(text: str) -> NormalizedText:
@@ -113,40 +116,56 @@ def normalize(text: str) -> NormalizedText:
             join_after[i] = j
         i = j if j > i + 1 and i in join_after else i + 1
 
+    folded = fold_text(text)
+    if not join_after:
+        return NormalizedText(folded, list(range(len(text))), text)
     line_starts = [0]
     for line in lines[:-1]:
         line_starts.append(line_starts[-1] + len(line) + 1)
-    folded = fold_text(text)
+    # A joined break drops the spaces ending its line, the line break and blank lines, and the
+    # indentation of the line it continues on; everything else is kept as it stands, so the
+    # normalized text is the folded text with those stretches cut out.
     out: list[str] = []
     offsets: list[int] = []
-    i, lead = 0, 0
-    while i < len(lines):
-        line = lines[i]
-        joined = i in join_after
-        body = line.rstrip() if joined else line
-        start, end = line_starts[i] + lead, line_starts[i] + len(body)
-        out.append(folded[start:end])
-        offsets.extend(range(start, end))
-        if joined:
-            # continue on the next non-blank line, dropping its indentation
-            i = join_after[i]
-            lead = len(lines[i]) - len(lines[i].lstrip())
-            continue
-        if i < len(lines) - 1:
-            out.append("\n")
-            offsets.append(line_starts[i] + len(line))
-        i, lead = i + 1, 0
+    kept_from = 0
+    for i, j in join_after.items():  # in line order
+        cut_from = line_starts[i] + len(lines[i].rstrip())
+        out.append(folded[kept_from:cut_from])
+        offsets.extend(range(kept_from, cut_from))
+        kept_from = line_starts[j] + len(lines[j]) - len(lines[j].lstrip())
+    out.append(folded[kept_from:])
+    offsets.extend(range(kept_from, len(text)))
     return NormalizedText("".join(out), offsets, text)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence of the normalized text (a named tuple: a report has a hundred of them)."""
+
     start: int  # in the normalized text
     end: int
     text: str
     heading: str | None  # nearest heading above
     in_plan: bool  # inside a section that plans the coming year
     boilerplate: bool  # a line of page chrome
+
+
+_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?")
+_HEADING_END_RE = re.compile(r"[。；;]")
+_TOP_LEVEL_RE = re.compile(r"^\s*(?:#{1,6}\s*)?[一二三四五六七八九十]+、")
+
+
+def _heading_text(stripped: str) -> str:
+    """A heading line up to its first sentence end: "（一）依法全面履行政府职能。依法承接了…" → its first sentence."""
+    return _HEADING_END_RE.split(stripped, maxsplit=1)[0]
+
+
+def _is_boilerplate(line: str, stripped: str) -> bool:
+    """Page chrome: a short line with one chrome word, or a long footer line with several."""
+    if len(stripped) < 80 or "|" in line:
+        # the length test first: the regex scan of every long paragraph line was the hot spot
+        # (no chrome word at all here means none for the second test either)
+        return BOILERPLATE_RE.search(line) is not None
+    return "。" not in line and len(BOILERPLATE_RE.findall(line)) >= 2
 
 
 def sentences(norm: NormalizedText) -> list[Sentence]:
@@ -158,27 +177,26 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
     for line in norm.text.split("\n"):
         line_start = pos
         pos += len(line) + 1
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             continue
         # A heading may open a paragraph: "（一）依法全面履行政府职能。依法承接了…" → its first sentence.
-        head_text = re.split(r"[。；;]", line.strip(), maxsplit=1)[0]
-        is_heading = bool(HEADING_RE.match(line)) and len(head_text) < 60
-        top_level = bool(re.match(r"^\s*(?:#{1,6}\s*)?[一二三四五六七八九十]+、", line))
-        if not is_heading and UNNUMBERED_PLAN_RE.match(line.strip()):
+        if HEADING_RE.match(line) and len(head_text := _heading_text(stripped)) < 60:
+            is_heading, top_level = True, _TOP_LEVEL_RE.match(line) is not None
+        elif UNNUMBERED_PLAN_RE.match(stripped):
             # "2022年工作打算" / "下一步工作计划" standing alone: a plan section without a number
-            is_heading = top_level = True
+            head_text, is_heading, top_level = _heading_text(stripped), True, True
+        else:
+            is_heading = False
         if is_heading:
             heading = head_text.strip("#* ").replace("**", "").strip()
             if top_level:
                 in_plan = bool(PLAN_HEADING_RE.search(head_text))
             elif PLAN_SUBHEADING_RE.search(head_text):
                 in_plan = True  # a plan sub-section runs to the next top-level heading
-        # the length test first: the regex scan of every long paragraph line was the hot spot
-        # Page chrome: a short line with one chrome word, or a long footer line with several.
-        boiler = ((len(line.strip()) < 80 or "|" in line) and bool(BOILERPLATE_RE.search(line))) or (
-            "。" not in line and len(BOILERPLATE_RE.findall(line)) >= 2)
+        boiler = _is_boilerplate(line, stripped)
         # Sentences inside the line, with their offsets.
-        for m in re.finditer(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?", line):
+        for m in _SENTENCE_RE.finditer(line):
             chunk = m.group(0)
             if not chunk.strip():
                 continue

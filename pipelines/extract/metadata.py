@@ -32,6 +32,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict
 
 from models.records import Locality
+from pipelines.extract.zones import unlisted_zone
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -387,9 +388,28 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
             break
         if i >= 2:
             break
+    # A zone no table lists (南京江北新区): named in the title or by the issuer, it is a zone of its
+    # own rather than no locality at all, or the city or province it belongs to (pipelines/extract/zones.py).
+    if chosen is None or LEVEL_RANK[chosen["level"]] < 2:
+        for region in regions[:2]:
+            zone = unlisted_zone(unicodedata.normalize("NFKC", region), _parent_forms())
+            if zone is not None and (chosen is None or chosen["key"] in (zone["city_code"], zone["province_code"])):
+                chosen = zone
+                break
     if chosen is None:
         return None
     return Locality(**{k: chosen[k] for k in LOCALITY_COLUMNS})
+
+
+@functools.cache
+def _parent_forms() -> dict[str, dict]:
+    """Cities and provinces by the forms their names are written in (威海市, 威海; 河北省, 河北)."""
+    forms: dict[str, dict] = {}
+    for r in _index().rows.values():
+        if r["level"] in ("city", "province"):
+            for form in _short_names(r["name"]):
+                forms.setdefault(form, r)
+    return forms
 
 
 # --------------------------------------------------------------------------- layout

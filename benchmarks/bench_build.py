@@ -131,6 +131,15 @@ def count_facts(db: Path) -> int:
         con.close()
 
 
+def build_mode(db: Path) -> str:
+    """full / incremental: how the last build made the tables (warehouse/incremental.py)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT max(mode) FROM build.meta").fetchall()[0][0]
+    finally:
+        con.close()
+
+
 def gb(n: int) -> str:
     return f"{n / 2**30:.2f} GB"
 
@@ -177,7 +186,8 @@ def main() -> None:
         facts = count_facts(db)
         share = m.wall / full[largest]
         lines.append(f"nightly +{args.nightly} on {largest:,}: {m.wall:7.1f} s wall, peak {gb(m.peak_process)} "
-                     f"(process tree {gb(m.peak_tree)}), {facts:,} facts in all = {share:.1%} of the full build "
+                     f"(process tree {gb(m.peak_tree)}), {facts:,} facts in all, {build_mode(db)} build "
+                     f"= {share:.1%} of the full build "
                      f"(target < 10 %: {'met' if share < 0.10 else 'NOT met'})")
         print(lines[-1], flush=True)
 

@@ -48,6 +48,8 @@ LocalityOpt = Annotated[str | None, typer.Option("--locality", "-l", help="Only 
 MetricArg = Annotated[str, typer.Argument(help="Metric code (e.g. mediation_cases) or its Chinese name")]
 
 
+# What a build reads from the seeds folder (the catalogs, the mapping rules, the division codes).
+SEED_FILES = ("domains.csv", "metrics.csv", "metric_rules.csv", "domain_keywords.csv", "divisions")
 _REPORT_ROWS = 50  # reports listed after a build; the rest are counted
 
 
@@ -63,6 +65,13 @@ def build(
     reports, db, seeds = reports or settings.reports, db or settings.db, seeds or settings.seeds
     if not reports.is_dir():
         err.print(f"[red]error:[/] no report folder at {reports}")
+        raise typer.Exit(2)
+    # Checked before reading anything: without the catalogs every report would be read (minutes on
+    # a large inbox) and the build would then fail.
+    lacking = [name for name in SEED_FILES if not (seeds / name).exists()]
+    if lacking:
+        err.print(f"[red]error:[/] {seeds} is not a seeds folder (no {', '.join(lacking)}): "
+                  "run from the project root or pass --seeds")
         raise typer.Exit(2)
 
     from pipelines.build import run_build  # Dagster import is slow: only when building

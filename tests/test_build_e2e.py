@@ -142,10 +142,21 @@ def test_a_failed_run_exits_nonzero_and_leaves_the_warehouse_alone(tmp_path: Pat
     ok = indicators("build", "--reports", str(inbox), "--db", str(db), "--seeds", str(root / "seeds"))
     assert ok.exit_code == 0, ok.output
     before = snapshot(db)
-    broken_seeds = tmp_path / "seeds"  # no domains.csv / metrics.csv: the table build fails
-    broken_seeds.mkdir()
+    broken_seeds = tmp_path / "seeds"  # a catalog without the metrics the facts name: the table build fails
+    shutil.copytree(root / "seeds", broken_seeds, ignore=shutil.ignore_patterns("reports"))
+    metrics = broken_seeds / "metrics.csv"
+    metrics.write_text(metrics.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     failed = indicators("build", "--reports", str(inbox), "--db", str(db), "--seeds", str(broken_seeds))
     assert failed.exit_code == 1
-    assert "build failed" in failed.output and "domains.csv" in failed.output
+    assert "build failed" in failed.output and "metrics.csv" in failed.output
     assert snapshot(db) == before
     assert not list(tmp_path.glob("*.tmp"))  # the half-built file is gone
+
+
+def test_a_folder_that_is_not_a_seeds_folder_is_refused_before_any_work(tmp_path: Path, root: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    result = indicators("build", "--reports", str(root / "seeds" / "reports"), "--db", str(db),
+                        "--seeds", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not a seeds folder" in result.output and "domains.csv" in result.output
+    assert not db.exists() and not load.staging_dir_for(db).exists()

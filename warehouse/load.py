@@ -237,14 +237,15 @@ def _file_token(path: str) -> str | None:
         st = os.stat(path)
     except FileNotFoundError:
         return None
-    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+    return f"{st.st_mtime_ns}:{st.st_size}"
 
 
 def staged_state(staging: Path, report_id: str) -> tuple[str, str]:
     """(outcome, token) of a report's staging, as a build reads it: "report" when its reading and its
-    facts are staged, else "rejected" when a rejection is, else "missing". The token (inode, mtime and
-    size of those files: staging only ever replaces a file whole) changes whenever they are rewritten,
-    so comparing tokens tells an incremental build which reports to take again without reading them."""
+    facts are staged, else "rejected" when a rejection is, else "missing". The token (modification time
+    in ns and size of those files: staging only ever replaces a file whole, with a new time) changes
+    whenever they are rewritten, so comparing tokens tells an incremental build which reports to take
+    again without reading them; a copy that keeps times (cp -a, rsync -a) keeps the tokens."""
     rep = _file_token(_fspath(staging, "reports", report_id, "json"))
     facts = _file_token(_fspath(staging, "facts", report_id, "parquet"))
     if rep is not None and facts is not None:

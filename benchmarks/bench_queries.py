@@ -97,7 +97,7 @@ def build(db: Path, facts: int, localities: int = 3000) -> None:
             SELECT substr(md5(g.i::VARCHAR), 1, 16), g.report_id, g.locality_key, g.year,
                    coalesce(c.domain, 'functions'), c.metric, coalesce(c.metric, 'things') || ' ' || (g.h % 500),
                    round(pow(10, (g.h // 7) % 600 / 100.0), 1), coalesce(c.unit, {UNITS!r}[1 + (g.h % 10)::INT]),
-                   '123', '件', 0, 'exact', coalesce(c.kind, {KINDS!r}[1 + (g.h % 5)::INT]),
+                   '123', '件', 0, 'exact', coalesce(c.kind, {KINDS!r}[1 + (g.h % 5)::INT]), 'reported',
                    '123件', 40 * g.pos, 40 * g.pos + 4, '全年共办理各类事项123件，同比增长百分之十。',
                    40 * g.pos - 10, '（一）依法全面履行政府职能', NULL
             FROM g LEFT JOIN mcat c USING (m)

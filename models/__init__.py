@@ -1,5 +1,15 @@
 """Pydantic records exchanged between pipeline stages."""
 
-from models.records import Domain, Kind, Locality, Mention, Qualifier, Rejection, Report, SourceFile
+from models.records import (
+    Domain,
+    Kind,
+    Locality,
+    Mention,
+    ObsStatus,
+    Qualifier,
+    Rejection,
+    Report,
+    SourceFile,
+)
 
-__all__ = ["Domain", "Kind", "Locality", "Mention", "Qualifier", "Rejection", "Report", "SourceFile"]
+__all__ = ["Domain", "Kind", "Locality", "Mention", "ObsStatus", "Qualifier", "Rejection", "Report", "SourceFile"]

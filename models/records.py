@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Qualifier = Literal["exact", "approx", "over", "under", "at_least"]
 Kind = Literal["count", "amount", "ratio", "change", "duration"]
+# As counted, or hedged by the report itself (预计…, 据不完全统计…): pipelines/extract/status.py.
+ObsStatus = Literal["reported", "estimated", "preliminary"]
 Domain = Literal[
     "functions", "rules", "decisions", "enforcement", "oversight",
     "disputes", "education", "leadership", "governance", "digital",
@@ -79,6 +81,7 @@ class Mention(_Record):
     unit: str
     qualifier: Qualifier
     kind: Kind
+    status: ObsStatus = "reported"
     metric_text: str
     sentence: str
     sentence_start: int = Field(ge=0)

@@ -30,7 +30,7 @@ def warehouse_db(tmp_path: Path, root: Path) -> Path:
             FROM (VALUES ('370404'), ('371002')) AS t(l), range(2020, 2023) AS s(y)""")
         con.execute("""INSERT INTO fact_indicator
             SELECT 'f' || report_id || i, report_id, locality_key, year, 'disputes', 'reconsideration_received',
-                   '行政复议案件', 39 + i, '件', '39', '件', 0, 'exact', 'count', '39件', 6, 9,
+                   '行政复议案件', 39 + i, '件', '39', '件', 0, 'exact', 'count', 'reported', '39件', 6, 9,
                    '行政复议案件39件。', 0, NULL, NULL
             FROM dim_report, range(year - 2018) AS t(i)""")  # 2, 3 and 4 facts per report
         load.create_views(con)
@@ -121,7 +121,7 @@ def _add_report(db: Path, locality: str, year: int) -> None:
                     [locality, year, locality, year, locality, year])
         con.execute("""INSERT INTO fact_indicator
             SELECT 'g' || report_id, report_id, locality_key, year, 'disputes', 'reconsideration_received',
-                   '行政复议案件', 7, '件', '7', '件', 0, 'exact', 'count', '39件', 6, 9, '行政复议案件39件。', 0,
+                   '行政复议案件', 7, '件', '7', '件', 0, 'exact', 'count', 'reported', '39件', 6, 9, '行政复议案件39件。', 0,
                    NULL, NULL FROM dim_report WHERE report_id = 'n' || ? || ?""", [locality, year])
         load.create_views(con)
     finally:

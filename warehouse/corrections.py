@@ -211,7 +211,8 @@ def _new_fact(row: Mapping[str, str], rep: ReportText, start: int, end: int, cha
         "domain": changes["domain"], "metric": changes.get("metric"), "metric_text": changes["metric_text"],
         "value": changes["value"], "unit": changes["unit"], "raw_value": raw_value, "raw_unit": raw_unit,
         "multiplier": 8 if raw_unit.startswith("亿") else 4 if raw_unit.startswith("万") else 0,
-        "qualifier": changes.get("qualifier", "exact"), "kind": changes["kind"], "mention": mention,
+        "qualifier": changes.get("qualifier", "exact"), "kind": changes["kind"], "status": "reported",
+        "mention": mention,
         "span_start": start, "span_end": end, "sentence": sentence, "sentence_start": sentence_start,
         "heading": None,
     }

@@ -44,7 +44,8 @@ FACT_SCHEMA: dict[str, pl.DataType] = {
     "fact_id": pl.String(), "report_id": pl.String(), "locality_key": pl.String(), "year": pl.Int32(),
     "domain": pl.String(), "metric": pl.String(), "metric_text": pl.String(), "value": pl.Float64(),
     "unit": pl.String(), "raw_value": pl.String(), "raw_unit": pl.String(), "multiplier": pl.Int32(),
-    "qualifier": pl.String(), "kind": pl.String(), "mention": pl.String(), "span_start": pl.Int32(),
+    "qualifier": pl.String(), "kind": pl.String(), "status": pl.String(), "mention": pl.String(),
+    "span_start": pl.Int32(),
     "span_end": pl.Int32(), "sentence": pl.String(), "sentence_start": pl.Int32(), "heading": pl.String(),
 }
 
@@ -182,7 +183,8 @@ def facts_frame(report: Report, mentions: Iterable[Mention]) -> pl.DataFrame:
         "report_id": report.report_id, "locality_key": report.locality.key, "year": report.year,
         "domain": m.domain, "metric": m.metric, "metric_text": m.metric_text, "value": m.value,
         "unit": m.unit, "raw_value": m.raw_value, "raw_unit": m.raw_unit, "multiplier": m.multiplier,
-        "qualifier": m.qualifier, "kind": m.kind, "mention": m.mention, "span_start": m.span_start,
+        "qualifier": m.qualifier, "kind": m.kind, "status": m.status, "mention": m.mention,
+        "span_start": m.span_start,
         "span_end": m.span_end, "sentence": m.sentence, "sentence_start": m.sentence_start,
         "heading": m.heading,
     } for m in mentions]

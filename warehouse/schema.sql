@@ -15,8 +15,8 @@
 -- * locality history: dim_locality is keyed by a surrogate-like key
 --   (official code or slug), so validity dates or parent versions can be
 --   added as columns or a bridge table.
--- * observation status: qualifier already says approx/over/...; a status
---   column can be added to fact_indicator with a default.
+-- * observation status: fact_indicator.status says reported / estimated /
+--   preliminary (SDMX OBS_STATUS), beside the qualifier's approx/over/...
 
 CREATE TABLE dim_locality (
     locality_key  VARCHAR PRIMARY KEY,  -- official NBS code, or a stable slug for zones without one
@@ -85,6 +85,8 @@ CREATE TABLE fact_indicator (
     multiplier     INTEGER NOT NULL,  -- power of ten folded in (SDMX UNIT_MULT)
     qualifier      VARCHAR NOT NULL,
     kind           VARCHAR NOT NULL,
+    status         VARCHAR NOT NULL DEFAULT 'reported'  -- reported / estimated (预计) / preliminary (初步统计)
+                   CHECK (status IN ('reported', 'estimated', 'preliminary')),
     mention        VARCHAR NOT NULL,  -- dim_report.text[span_start:span_end]
     span_start     INTEGER NOT NULL,
     span_end       INTEGER NOT NULL,

@@ -21,6 +21,7 @@ SELECT
     f.unit,
     f.qualifier,
     f.kind,
+    f.status,
     f.mention,
     f.span_start,
     f.span_end,

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 from models import Locality, Mention, Rejection, Report, SourceFile
 from pipelines.extract import formats
 from pipelines.extract.mentions import SEEDS, find_indicators
+from pipelines.extract.status import SentenceStatus
 
 SUPPORTED_SUFFIXES = formats.SUPPORTED_SUFFIXES  # .txt .md .markdown .text .html .htm .shtml .xhtml .pdf .docx
 MAX_BYTES = 20 * 1024 * 1024  # a report is tens of KB; anything this large is not a report
@@ -134,12 +135,13 @@ def extract_facts(report: Report) -> list[Mention]:
             raw_sentence = text[s_start:s_end]
             sentence_text = raw_sentence.strip()
             sentence_start = s_start + len(raw_sentence) - len(raw_sentence.lstrip())
+            status = SentenceStatus(sentence.text)
         start, end = span(f.start, f.end)
         records.append({
             "span_start": start, "span_end": end, "mention": text[start:end],
             "raw_value": f.raw_value, "raw_unit": f.raw_unit.strip(), "multiplier": f.multiplier,
             "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "kind": f.kind,
-            "metric_text": f.metric_text, "sentence": sentence_text, "sentence_start": sentence_start,
+            "status": status.at(f.start - sentence.start), "metric_text": f.metric_text, "sentence": sentence_text, "sentence_start": sentence_start,
             "heading": sentence.heading, "domain": domain, "metric": metric,
         })
     return _MENTIONS.validate_python(records)

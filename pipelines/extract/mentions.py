@@ -39,7 +39,7 @@ CHANGE_DOWN = ("下降", "减少", "降低", "压缩", "精减", "精简", "缩�
 CHANGE_UP = ("提升", "提高", "增长", "增加", "上升", "增幅", "增速", "扩大", "攀升", "同比")
 # Words that make a clause a plan or a requirement rather than a result.
 # (not 争取: "争取上级资金500万元" reports money obtained; not a bare 拟, which is in 模拟)
-PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标")
+PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标", "计划开展", "计划新建", "计划完成", "计划组织", "计划实现")
 # Before a number: ranks, ordinals and deadlines, not quantities.
 REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "电话", "热线", "传真", "邮编", "编号", "代码")
 LEADING_FILLERS = re.compile(
@@ -390,11 +390,11 @@ def _expand_shared(base: Found, clause_prefix: str, earlier: list[Found]) -> lis
     return [base]
 
 
-def find_indicators(text: str) -> tuple[NormalizedText, list[Found]]:
-    """All indicators of a report's text, in normalized coordinates."""
+def find_indicators(text: str, year: int | None = None) -> tuple[NormalizedText, list[Found]]:
+    """All indicators of a report's text, in normalized coordinates (`year`: the year it covers)."""
     norm = normalize(text)
     result: list[Found] = []
-    for sent in sentences(norm):
+    for sent in sentences(norm, year):
         # (most sentences have no digit at all: one C scan says so before any Python work)
         if not (sent.in_plan or sent.boilerplate) and NUMBER_START.search(sent.text):
             result.extend(find_in_sentence(sent))

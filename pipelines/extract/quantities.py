@@ -30,7 +30,7 @@ COUNT_UNITS = [
     "平方米", "平方公里", "公里", "千米", "万人",
     "人", "名", "位", "户", "家", "个", "项", "件", "条", "场", "批", "轮", "期", "篇", "份",
     "张", "处", "所", "起", "块", "台", "套", "辆", "间", "座", "本", "册", "支", "例", "宗",
-    "笔", "封", "类", "种", "组", "次", "亩", "吨", "门", "卷", "册", "课", "节", "分",
+    "笔", "封", "类", "种", "组", "次", "亩", "吨", "门", "卷", "册", "课", "节", "分", "部",
 ]
 _NOT_AFTER: dict[str, str] = {
     "个": "月体性别案人", "项": "目制", "处": "理置罚分室", "起": "诉草到来", "所": "有属在得以",
@@ -38,7 +38,11 @@ _NOT_AFTER: dict[str, str] = {
     "类": "型似", "种": "植养类", "名": "单称义录", "位": "于置列居", "套": "餐", "本": "级地单",
     "件": "事", "分": "之钟局区队院析类别管批布散工解流", "成": "立为功员果本绩效熟长交年都品型全就片批套效", "次": "日", "天": "然", "间": "接", "座": "谈", "节": "点约", "课": "题程堂",
     "笔": "录", "支": "持付部", "户": "籍口外", "批": "准复评示", "轮": "流", "张": "贴",
+    "部": "门署分长队位委属级署",
 }
+# Where a character class is not enough: 个人 (a person) is no measure word, but 个人民调解委员会,
+# 个人大代表 are 个 + what is counted.
+_NOT_AFTER_PATTERN: dict[str, str] = {"个": "[月体性别案]|人(?![民大才社])"}
 
 UNIT_FAMILY: dict[str, str] = {
     **{u: "money" for u in MONEY_UNITS},
@@ -55,8 +59,12 @@ def _unit_pattern() -> str:
     parts = []
     for unit in sorted(ALL_UNITS, key=len, reverse=True):
         esc = re.escape(unit)
-        not_after = _NOT_AFTER.get(unit)
-        parts.append(f"{esc}(?![{not_after}])" if not_after else esc)
+        if unit in _NOT_AFTER_PATTERN:
+            parts.append(f"{esc}(?!{_NOT_AFTER_PATTERN[unit]})")
+        elif not_after := _NOT_AFTER.get(unit):
+            parts.append(f"{esc}(?![{not_after}])")
+        else:
+            parts.append(esc)
     return "|".join(parts)
 
 
@@ -118,6 +126,8 @@ def normalize_unit(unit: str) -> tuple[str, int]:
 
 
 RANGE_MARKS = ("-", "~", "至", "到", "—")
+# A multiplier standing alone is a number only with 上/余/多 (上万人, 万余人); 十 alone is ten.
+_BARE_MULTIPLIERS = frozenset("百千万亿")
 # normalize_unit of every unit NUMBER_RE can match, worked out once.
 _NORMAL_UNIT: dict[str, tuple[str, int]] = {u: normalize_unit(u) for u in ALL_UNITS}
 # Group numbers of NUMBER_RE, for m.group(i) / m.end(i) without a name lookup per call.
@@ -155,6 +165,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if chinese:
             if not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS:
                 continue  # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range bound)
+            if num in _BARE_MULTIPLIERS and not (pre or approx1 or approx2 or mult):
+                continue  # 千家万户, 百花齐放, a 万户 cut from its digits by a page break: words, not numbers
             if num.startswith("百分之"):
                 num, unit_raw = num[3:], "%"
         try:

@@ -122,7 +122,7 @@ _MENTIONS = TypeAdapter(list[Mention])
 def extract_facts(report: Report) -> list[Mention]:
     """Every indicator of a report, classified, with spans into `report.text`."""
     text = report.text
-    norm, found = find_indicators(text)
+    norm, found = find_indicators(text, report.year)
     classes = _classifier().classify_all(
         (f.metric_text, f.sentence.text, f.sentence.heading, f.unit, f.kind) for f in found)
     records: list[dict] = []

@@ -25,7 +25,11 @@ HEADING_RE = re.compile(
     r"^\s*(?:#{1,6}\s*|\*\*)?\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、](?!\d))"
 )
 # Sections that plan the coming year rather than report results.
-PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|努力方向|工作重点|重点工作|展望)")
+PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|下步|下一阶段|今后|明年|努力方向|工作重点|重点工作|展望|谋划|"
+                             r"工作目标|目标任务)")
+# A year named in a heading: a top-level heading about a year after the report's own plans it
+# ("三、2021年重点任务" in the 2020 report).
+HEADING_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 UNNUMBERED_PLAN_RE = re.compile(
     r"^[#*\s]*(?:(?:19|20)\d{2}\s*年度?|下一步|下步|今后)[^。；;，,]{0,16}(打算|安排|计划|思路|重点|方向)[*\s:：]*$"
 )
@@ -168,8 +172,16 @@ def _is_boilerplate(line: str, stripped: str) -> bool:
     return "。" not in line and len(BOILERPLATE_RE.findall(line)) >= 2
 
 
-def sentences(norm: NormalizedText) -> list[Sentence]:
-    """Split normalized text into sentences, each knowing its heading and section kind."""
+def _is_plan_heading(head_text: str, year: int | None) -> bool:
+    if PLAN_HEADING_RE.search(head_text):
+        return True
+    return year is not None and any(int(y) > year for y in HEADING_YEAR_RE.findall(head_text))
+
+
+def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
+    """Split normalized text into sentences, each knowing its heading and section kind.
+
+    `year`: the year the report covers, when known: a section headed by a later year is a plan."""
     result: list[Sentence] = []
     heading: str | None = None
     in_plan = False
@@ -191,7 +203,7 @@ def sentences(norm: NormalizedText) -> list[Sentence]:
         if is_heading:
             heading = head_text.strip("#* ").replace("**", "").strip()
             if top_level:
-                in_plan = bool(PLAN_HEADING_RE.search(head_text))
+                in_plan = _is_plan_heading(head_text, year)
             elif PLAN_SUBHEADING_RE.search(head_text):
                 in_plan = True  # a plan sub-section runs to the next top-level heading
         boiler = _is_boilerplate(line, stripped)

@@ -61,7 +61,7 @@ def test_another_county_in_plain_text() -> None:
     for f in found:
         a, b = norm.span(f.start, f.end)
         got.setdefault(text[a:b], (f.value, f.unit, f.qualifier, f.kind, f.metric_text))
-    assert got["4.1%"][:4] == (4.1, "%", "exact", "change")  # the level reached; 由8.3% is not a fact
+    assert got["4.1%"][:4] == (4.1, "%", "exact", "ratio")  # the level reached, a rate; 由8.3% is not a fact
     assert "8.3%" not in got
     assert got["56名"][4] == "法律顾问"
     assert got["3.2亿元"][:4] == (320_000_000, "元", "exact", "amount")

@@ -25,7 +25,7 @@ CLAUSE_DELIMS = "，,；;：:。！？!?\n"
 # Qualifier words before a number, longest first within each group.
 PREFIX_QUALIFIERS: list[tuple[str, str]] = [
     ("不少于", "at_least"), ("不低于", "at_least"), ("至少", "at_least"),
-    ("超过", "over"), ("多于", "over"), ("高于", "over"), ("逾", "over"), ("超", "over"),
+    ("超过", "over"), ("多于", "over"), ("高于", "over"), ("突破", "over"), ("逾", "over"), ("超", "over"),
     ("不足", "under"), ("不到", "under"), ("少于", "under"), ("低于", "under"), ("将近", "under"),
     ("接近", "under"), ("近", "under"),
     ("大约", "approx"), ("约", "approx"),
@@ -75,15 +75,16 @@ CHANGE_UP_RE = _any_of(CHANGE_UP)
 CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
 COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期)")
 VIEW_RE = _any_of(VIEW_WORDS)
-# "压缩至2个工作日", "下降到4.1%": a change verb and 至/到 just before the number.
+# "压缩至2个工作日", "下降到4.1%", "精简为8支": a change verb and 至/到/为 just before the number.
 REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", "降低", "下降", "降", "减", "提高", "提升",
-                                                   "增加", "增长", "上升") for to in "至到")
+                                                   "增加", "增长", "上升", "精简", "精减", "压减", "缩减", "削减")
+                       for to in "至到为")
 # Before or after a number, part of a code or a name: 5G, G20, 1+2+N, 2022-01-19, 09:18, 3.2.1 section numbers.
 SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:")
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
-FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到)")
+FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到|(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)")
 CLAUSE_DELIM_RE = re.compile(f"[{re.escape(CLAUSE_DELIMS)}]")
 QUOTED_RE = re.compile(r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」")
 QUOTE_OPENER_RE = re.compile(r"[“\"《「]")  # what every QUOTED_RE alternative starts with
@@ -178,6 +179,7 @@ def _qualifier(q: Quantity, tail: str, after: str, clause_prefix: str) -> str:
                 return qual
     if q.over:
         return "over"
+    after = after.lstrip(" \u3000")  # "达 96% 以上": a space before the suffix changes nothing
     if after.startswith(SUFFIX_WORDS):
         for word, qual in SUFFIX_QUALIFIERS:
             if after.startswith(word) and not (word in ("多", "余") and q.approx):
@@ -196,7 +198,9 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
     down = CHANGE_DOWN_RE.search(clause_prefix) is not None
     up = CHANGE_UP_RE.search(clause_prefix) is not None
     if tail.endswith(REACHED_BEFORE):
-        return "change", 1  # "压缩至2个工作日", "下降到4.1%": the level reached, reported as a change
+        # "压缩至2个工作日", "下降到4.1%", "精简为8支": the number is the level reached, not the change
+        # (the change would be the difference): it is what its unit measures.
+        return {"percent": "ratio", "duration": "duration"}.get(family, "count"), 1
     if family == "percent":
         if q.unit == "个百分点" or down or up or COMPARED_RE.search(clause_prefix):
             return "change", (-1 if down else 1)
@@ -222,7 +226,8 @@ def _infer_unit(q: Quantity, clause_prefix: str, after: str) -> str | None:
     return None
 
 
-FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:压缩|缩短|减少|降低|下降|提高|提升|增加|增长|上升)?[至到]\s*$)")
+FROM_VALUE = re.compile(r"[由从][^由从，,]*?(?=(?:(?:压缩|缩短|减少|降低|下降|提高|提升|增加|增长|上升)?[至到]|"
+                        r"(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)\s*$)")
 
 
 YEAR_IN_TEXT = re.compile(r"(?:比|较|与)?(?:19|20)\d{2}\s*年度?(?:同期)?")

@@ -105,6 +105,16 @@ def test_shared_number_is_one_fact_per_rate() -> None:
     assert all(f.value == 100 and f.kind == "ratio" for f in found)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("按时办结率和群众满意率分别为99.6%和97.3%。", [("按时办结率", 99.6), ("群众满意率", 97.3)]),
+    ("受理率、办结率、满意率三率分别为100%、99.5%和92%。", [("受理率", 100), ("办结率", 99.5), ("满意率", 92)]),
+    ("全年办理行政复议案件和行政诉讼案件分别为120件、80件。", [("办理行政复议案件", 120), ("行政诉讼案件", 80)]),
+])
+def test_numbers_after_fenbie_pair_with_the_names_in_order(text: str, expected: list) -> None:
+    norm, found = find_indicators(text)
+    assert [(f.metric_text, f.value) for f in found] == expected
+
+
 def test_spans_point_into_the_raw_text() -> None:
     text = "### （一）依法行政\n\n全面做好省、市行政权力事项下放承接，承接省级权力事项 47 项，其中被纠错\n\n2件，群众满意率达到 99.5％。"
     norm, found = find_indicators(text)

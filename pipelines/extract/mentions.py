@@ -332,6 +332,32 @@ def _range_lower(sent: str, qs: list[Quantity], i: int) -> Quantity | None:
     return None
 
 
+# "按时办结率和群众满意率分别为99.6%和97.3%": names, then 分别, then as many numbers, paired in order.
+RESPECTIVELY_RE = re.compile(r"分别(?:为|是|达到|达|有|占|增长|下降|提高|提升)?\s*$")
+LIST_JOINERS = ("、", "和", "与", "及", "")
+COUNTED_NAMES_RE = re.compile(r"(?<=.)[两二三四五六七八九十]+[率项类个]$")  # 受理率、办结率、满意率三率
+
+
+def _respective_names(text: str, qs: list[Quantity], clauses: _Clauses) -> dict[int, str]:
+    """For numbers listed after 分别, the name each one belongs to (by position): index → name."""
+    out: dict[int, str] = {}
+    i = 0
+    while i < len(qs):
+        c_start = clauses.start(qs[i].start)
+        m = RESPECTIVELY_RE.search(text, c_start, qs[i].start)
+        group = [i]
+        while (group[-1] + 1 < len(qs) and clauses.start(qs[group[-1] + 1].start) == c_start
+               and text[qs[group[-1]].end:qs[group[-1] + 1].start].strip() in LIST_JOINERS):
+            group.append(group[-1] + 1)
+        if m is not None:
+            names = [_clean_metric(COUNTED_NAMES_RE.sub("", p.strip()))
+                     for p in RATE_JOINERS_RE.split(text[c_start:m.start()]) if p.strip()]
+            if len(names) == len(group) >= 2 and all(names):
+                out.update(zip(group, names, strict=True))
+        i = group[-1] + 1
+    return out
+
+
 def find_in_sentence(sent: Sentence) -> list[Found]:
     """The indicators of one sentence, in normalized-text coordinates."""
     text = sent.text
@@ -345,6 +371,7 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
     # the lower bound of a range "3-5个" is read with its upper bound
     lowers = [_range_lower(text, qs, i) for i in range(len(qs))] if len(qs) > 1 else [None]
     range_lowers = {i - 1 for i, lower in enumerate(lowers) if lower is not None} if len(qs) > 1 else set()
+    respective = _respective_names(text, qs, clauses) if len(qs) > 1 and "分别" in text else {}
     for i, q in enumerate(qs):
         if i in range_lowers:
             continue
@@ -372,7 +399,9 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         base = Found(offset + start, offset + q.end,
                      q.raw_value if not lower else text[start:q.start] + q.raw_value,
                      q.raw_unit, q.multiplier, value, unit, qualifier, kind, metric, sent)
-        if kind in ("ratio", "change") and unit == "%":
+        if i in respective:
+            found.append(base._replace(metric_text=respective[i]))
+        elif kind in ("ratio", "change") and unit == "%":
             found.extend(_expand_shared(base, clause_prefix, found))
         else:
             found.append(base)

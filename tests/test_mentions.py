@@ -106,6 +106,20 @@ def test_shared_number_is_one_fact_per_rate() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("满意率达到百分之九十九点六。", [("百分之九十九点六", 99.6, "%", "exact", "ratio")]),
+    ("同比增长一成。", [("一成", 10, "%", "exact", "change")]),
+    ("审批时限控制在50个工作日内。", [("50个工作日", 50, "工作日", "under", "duration")]),
+    ("律师人数较上年增加47人。", [("47人", 47, "人", "exact", "change")]),
+    ("取消证明事项37项。", [("37项", -37, "项", "exact", "change")]),
+    ("要求各执法部门每季度至少开展1次案卷自查。", []),  # a rule, not a result
+    ("法律援助申请须在受理后7个工作日内作出决定。", []),
+    ("基本建成15分钟公共法律服务圈，推出7×24小时自助服务。", []),  # programme names
+])
+def test_more_ways_of_writing(text: str, expected: list) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("按时办结率和群众满意率分别为99.6%和97.3%。", [("按时办结率", 99.6), ("群众满意率", 97.3)]),
     ("受理率、办结率、满意率三率分别为100%、99.5%和92%。", [("受理率", 100), ("办结率", 99.5), ("满意率", 92)]),
     ("全年办理行政复议案件和行政诉讼案件分别为120件、80件。", [("办理行政复议案件", 120), ("行政诉讼案件", 80)]),

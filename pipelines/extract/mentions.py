@@ -35,7 +35,7 @@ SUFFIX_QUALIFIERS: list[tuple[str, str]] = [
     ("左右", "approx"), ("上下", "approx"), ("以下", "under"), ("以内", "under"),
 ]
 CHANGE_DOWN = ("下降", "减少", "降低", "压缩", "精减", "精简", "缩短", "缩减", "削减", "压减", "减", "降",
-               "节约", "节省", "下滑", "回落")
+               "节约", "节省", "下滑", "回落", "取消")
 CHANGE_UP = ("提升", "提高", "增长", "增加", "上升", "增幅", "增速", "扩大", "攀升", "同比")
 # Words that make a clause a plan or a requirement rather than a result.
 # (not 争取: "争取上级资金500万元" reports money obtained; not a bare 拟, which is in 模拟)
@@ -74,14 +74,19 @@ PLAN_RE = _any_of(PLAN_WORDS)
 CHANGE_UP_RE = _any_of(CHANGE_UP)
 CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
 COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期)")
+GREW_BY = ("增加", "增长", "增加了", "增长了", "多", "上升")
 VIEW_RE = _any_of(VIEW_WORDS)
 # "压缩至2个工作日", "下降到4.1%", "精简为8支": a change verb and 至/到/为 just before the number.
 REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", "降低", "下降", "降", "减", "提高", "提升",
                                                    "增加", "增长", "上升", "精简", "精减", "压减", "缩减", "削减")
                        for to in "至到为")
 # Before or after a number, part of a code or a name: 5G, G20, 1+2+N, 2022-01-19, 09:18, 3.2.1 section numbers.
-SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:")
-SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-")
+SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:×*")
+SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
+# A time that names a programme: 15分钟公共法律服务圈, 半小时政务服务圈.
+PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈")
+# A clause that sets a rule rather than reports a result.
+REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
 FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到|(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)")
@@ -180,6 +185,8 @@ def _qualifier(q: Quantity, tail: str, after: str, clause_prefix: str) -> str:
     if q.over:
         return "over"
     after = after.lstrip(" \u3000")  # "达 96% 以上": a space before the suffix changes nothing
+    if q.family == "duration" and after.startswith("内"):
+        return "under"  # 控制在50个工作日内: within
     if after.startswith(SUFFIX_WORDS):
         for word, qual in SUFFIX_QUALIFIERS:
             if after.startswith(word) and not (word in ("多", "余") and q.approx):
@@ -207,6 +214,8 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         return "ratio", 1
     if down and not tail.endswith(("至", "到")):
         return "change", -1
+    if family == "count" and tail.endswith(GREW_BY) and (COMPARED_RE.search(clause_prefix) or "同比" in clause_prefix):
+        return "change", 1  # 较上年增加47人: the growth, not the level
     if family == "duration":
         return "duration", 1
     return "count", 1
@@ -305,9 +314,13 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
         return True
     if before.endswith(SYMBOLS_BEFORE) or after.startswith(SYMBOLS_AFTER):
         return True
+    if q.family == "duration" and PROGRAMME_AFTER_RE.match(after):
+        return True  # 15分钟公共法律服务圈: the name of a programme
+    if REQUIREMENT_RE.search(sent, clauses.start(q.start), q.start):
+        return True  # 每季度至少开展1次, 须在受理后7个工作日内: a rule, not a result
     if q.chinese:
-        if q.raw_value in ("一", "半") or not q.unit:
-            return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase
+        if (q.raw_value == "一" and q.unit not in ("%", "倍")) or q.raw_value == "半" or not q.unit:
+            return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase (一成, 一倍 are numbers)
         if before.endswith(("数", "几", "若")):
             return True  # 数十人, 几百家, 若干: vague quantities with no number
         # 三个一, 四个100%, 两个“…”: a numbered slogan

@@ -95,6 +95,12 @@ def parse_number(text: str) -> float:
         return value
     if s == "半":
         return 0.5
+    if "点" in s:  # 九十九点六: the decimals are read digit by digit
+        whole, _, decimals = s.partition("点")
+        digits = "".join(str(parse_chinese_integer(ch)) for ch in decimals)
+        if not whole or not digits:
+            raise NumeralError(f"no digits around 点 in {text!r}")
+        return float(f"{parse_chinese_integer(whole)}.{digits}")
     return float(parse_chinese_integer(s))
 
 

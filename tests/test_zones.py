@@ -30,6 +30,8 @@ def test_zone_names_in_titles(title: str, name: str | None) -> None:
      "zone:西安高新区", "西安市", "陕西省"),
     ("河北雄安新区管理委员会2022年法治政府建设年度报告\n\n2022年，新区坚持依法治区。",
      "zone:河北雄安新区", None, "河北省"),
+    ("四川宜宾三江新区2024年法治政府建设情况报告\n\n2024年，新区依法行政。",  # the province is no part of the name
+     "zone:宜宾三江新区", "宜宾市", "四川省"),
 ])
 def test_an_unlisted_zone_is_a_locality_of_its_own(text: str, key: str, city: str | None, province: str) -> None:
     meta = read_metadata(text)

@@ -45,16 +45,31 @@ def unlisted_zone(title: str, parents: Mapping[str, dict]) -> dict | None:
     name = zone_name(title)
     if name is None:
         return None
+    parent = _parent(name, parents)
+    if parent is not None and parent["level"] == "province" and parent["code"] not in _MUNICIPALITIES:
+        # 四川宜宾三江新区: the province before the city is not part of the zone's name
+        rest = name[len(_form(name, parents)):]
+        city = _parent(rest, parents)
+        if city is not None and city["level"] == "city" and city["province_code"] == parent["code"]:
+            name, parent = rest, city
     row = {"key": f"zone:{name}", "name": name, "code": None, "level": "zone",
            "city": None, "city_code": None, "province": None, "province_code": None}
-    forms = [f for f in parents if name.startswith(f) and len(name) > len(f) + 1]
-    if not forms:
+    if parent is None:
         return row
-    parent = parents[max(forms, key=len)]
     if parent["level"] == "city" or parent["code"] in _MUNICIPALITIES:  # a municipality is its own city
         row.update(city=parent["name"], city_code=parent["code"])
     row.update(province=parent["province"], province_code=parent["province_code"])
     return row
+
+
+def _form(name: str, parents: Mapping[str, dict]) -> str:
+    """The longest parent form `name` starts with (leaving at least two characters), or ""."""
+    return max((f for f in parents if name.startswith(f) and len(name) > len(f) + 1), key=len, default="")
+
+
+def _parent(name: str, parents: Mapping[str, dict]) -> dict | None:
+    form = _form(name, parents)
+    return parents[form] if form else None
 
 
 _MUNICIPALITIES = ("11", "12", "31", "50")

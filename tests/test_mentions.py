@@ -129,6 +129,14 @@ def test_numbers_after_fenbie_pair_with_the_names_in_order(text: str, expected: 
     assert [(f.metric_text, f.value) for f in found] == expected
 
 
+def test_a_sentence_across_a_page_break_with_its_furniture_is_joined() -> None:
+    header = "某某市2021年度法治政府建设情况报告"
+    text = (f"{header}\n\n### （四）严格规范公正文明执法\n\n"
+            "开展安全生产、食品药品、生态环境等重点领域专项执法检查，督促整改问题隐患 3,860\n\n- 3 -\n\n"
+            f"{header}\n\n处。推行柔性执法，全市共办理首违不罚、轻微免罚案件 3,271 件。\n")
+    assert [(m, v) for m, v, *_ in facts(text)] == [("3,860\n\n- 3 -\n\n" + header + "\n\n处", 3860), ("3,271 件", 3271)]
+
+
 def test_spans_point_into_the_raw_text() -> None:
     text = "### （一）依法行政\n\n全面做好省、市行政权力事项下放承接，承接省级权力事项 47 项，其中被纠错\n\n2件，群众满意率达到 99.5％。"
     norm, found = find_indicators(text)

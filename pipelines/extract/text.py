@@ -106,17 +106,51 @@ def _joins_next_line(line: str, next_line: str) -> bool:
     return not nxt.startswith(("#", "|"))
 
 
+# A page's furniture between two halves of a sentence: "- 3 -", "第 1 页 共 5 页", "12/40".
+PAGE_LINE_RE = re.compile(r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?"
+                          r"[\s\-—–－·•]*$")
+_MAX_FURNITURE = 2  # page number and running header: more is not a page break
+
+
+def _running_lines(lines: list[str]) -> frozenset[str]:
+    """Short lines repeated on several pages (a running header: the report's title, the issuer)."""
+    seen: dict[str, int] = {}
+    for line in lines:
+        s = line.strip()
+        if 4 <= len(s) <= 40:
+            seen[s] = seen.get(s, 0) + 1
+    return frozenset(s for s, n in seen.items() if n >= 2)
+
+
 def normalize(text: str) -> NormalizedText:
-    """Fold character variants and remove line breaks that split a sentence."""
+    """Fold character variants and remove line breaks that split a sentence.
+
+    A break may carry a page's furniture (blank lines, a page number, a running header): a
+    sentence split across two pages is joined with it cut out."""
     lines = text.split("\n")
+    running: list[frozenset[str]] = []  # worked out only once a page number is met
+
+    def is_furniture(s: str, after_page_number: bool) -> bool:
+        if PAGE_LINE_RE.match(s):
+            return True
+        if not after_page_number:
+            return False  # a running header counts only beside a page number
+        if not running:
+            running.append(_running_lines(lines))
+        return s in running[0]
+
     # For every line, whether the break after it (and blank lines that follow) is spurious.
     join_after: dict[int, int] = {}  # index of line -> index of the line it continues into
     i = 0
     while i < len(lines):
-        j = i + 1
-        while j < len(lines) and not lines[j].strip():
+        j, furniture = i + 1, 0
+        while j < len(lines):
+            s = lines[j].strip()
+            if s and not (furniture < _MAX_FURNITURE and is_furniture(s, furniture > 0)):
+                break
+            furniture += bool(s)
             j += 1
-        if j < len(lines) and j - i <= 3 and _joins_next_line(lines[i], lines[j]):
+        if j < len(lines) and j - i <= 3 + 2 * furniture and _joins_next_line(lines[i], lines[j]):
             join_after[i] = j
         i = j if j > i + 1 and i in join_after else i + 1
 

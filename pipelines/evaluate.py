@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from pipelines.extract import formats
+
 UNIT_FAMILIES: dict[str, str] = {
     **dict.fromkeys(("%", "％", "‰", "百分点", "个百分点"), "percent"),
     **dict.fromkeys(("工作日", "个工作日", "天", "日", "小时", "个小时", "分钟", "学时", "课时",
@@ -97,13 +99,24 @@ class Scores:
         }
 
 
+def _report_text(reports_dir: Path, stem: str) -> tuple[str, str]:
+    """The report file a gold file names (any format), and its text as the warehouse holds it
+    (`dim_report.text`: for a web page, PDF or Word file the extracted text, which spans index)."""
+    if (reports_dir / f"{stem}.txt").is_file():
+        path = reports_dir / f"{stem}.txt"
+        return path.name, path.read_text(encoding="utf-8")
+    found = sorted(p for p in reports_dir.glob(f"{stem}.*") if p.suffix.lower() in formats.SUPPORTED_SUFFIXES)
+    if not found:
+        raise FileNotFoundError(f"no report {stem}.* in {reports_dir}")
+    return found[0].name, formats.extract(found[0].read_bytes(), found[0].suffix.lower()).text
+
+
 def load_gold(gold_dir: Path, reports_dir: Path) -> tuple[dict[str, list[tuple[GoldRecord, list[tuple[int, int]]]]], dict[str, dict]]:
     """Gold records per report file, each with every span its mention can occupy in the text."""
     gold: dict[str, list[tuple[GoldRecord, list[tuple[int, int]]]]] = {}
     meta: dict[str, dict] = {}
     for path in sorted(Path(gold_dir).glob("*.jsonl")):
-        doc = path.stem + ".txt"
-        text = (Path(reports_dir) / doc).read_text(encoding="utf-8")
+        doc, text = _report_text(Path(reports_dir), path.stem)
         meta_path = path.with_suffix(".meta.json")
         if meta_path.exists():
             meta[doc] = json.loads(meta_path.read_text(encoding="utf-8"))

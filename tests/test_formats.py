@@ -331,3 +331,13 @@ def test_a_report_in_several_files_counts_once_in_the_warehouse(tmp_path: Path) 
     assert set(rejected) == {"rushan.html", "rushan.pdf"}
     assert all("duplicate of rushan-gbk.txt" in reason for reason in rejected.values())
     assert n == expected_facts
+
+
+def test_a_metadata_value_after_its_label_span_and_a_site_name_after_a_hyphen() -> None:
+    page = ("<html><head><title>某某区2022年法治政府建设情况的报告-某某区人民政府</title></head><body>"
+            "<ul><li><span>发文字号：</span>某政〔2023〕7号</li><li><span>成文日期：</span>2023年02月05日</li></ul>"
+            "<div><p>某某区2022年法治政府建设情况的报告</p><p>2022年，全区办理行政复议案件39件。</p></div>"
+            "</body></html>").encode()
+    got = formats.extract(page, ".html")
+    assert got.meta.get("发文字号") == "某政〔2023〕7号" and got.meta.get("成文日期") == "2023年02月05日"
+    assert read_metadata(got.text).title == "某某区2022年法治政府建设情况的报告"

@@ -289,7 +289,10 @@ def _metadata_fields(root) -> tuple[dict[str, str], list]:
             value = rest[:_VALUE_END_RE.search(rest).start()].strip(" \u3000\xa0")
             label = re.sub(_SP, "", m.group(1))
             found[label] = value
-        if len(pairs) == 1 and not found[label]:
+        tail = (el.tail or "").strip(" \t\r\n\u3000\xa0")
+        if len(pairs) == 1 and not found[label] and tail and not _META_RE.match(tail):
+            found[label] = _WS_RE.sub(" ", tail)  # <li><span>发文字号：</span>郑经管〔2021〕7号</li>
+        elif len(pairs) == 1 and not found[label]:
             # the value stands in the next cell: <td>发文机关：</td><td>乳山市人民政府</td>
             cell = el
             while cell.getnext() is None and cell.getparent() is not None and cell.getparent().tag in (
@@ -334,7 +337,8 @@ def _page_title(root) -> str | None:
         for el in root.xpath(xpath):
             text = _WS_RE.sub(" ", el.text_content()).strip(" \u3000\xa0")
             if xpath == "//title":
-                text = re.split(r"\s*[_|–—]\s*|\s+-\s+", text)[0]  # "<title>_某某人民政府"
+                # "<title>_某某人民政府", "…报告-郑州经济技术开发区" (a hyphen between words, not 2021-2025)
+                text = re.split(r"\s*[_|–—]\s*|\s+-\s+|(?<=[\u4e00-\u9fff）)])-(?=[\u4e00-\u9fff])", text)[0]
             if 6 <= len(text) <= 120 and re.search(r"报告|总结|情况|法治", text):
                 return text
     return None

@@ -86,6 +86,10 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# "**（四）依法化解矛盾纠纷。**全年收到行政复议申请145件，受理132": a heading, then its paragraph.
+_BODY_AFTER_HEADING_RE = re.compile(r"[。！？；:：][*\s]*[\u4e00-\u9fff\d]")
+
+
 def _joins_next_line(line: str, next_line: str) -> bool:
     """True when a line break is an OCR/page break inside a sentence, not a paragraph end.
 
@@ -99,8 +103,10 @@ def _joins_next_line(line: str, next_line: str) -> bool:
     last = stripped[-1]
     if not (_is_cjk(last) or last.isdigit() or last in "”、“《"):
         return False  # a sentence end (。) ends most lines: tested before the regexes below
-    if HEADING_RE.match(line) or HEADING_RE.match(next_line):
+    if HEADING_RE.match(next_line):
         return False
+    if HEADING_RE.match(line) and not _BODY_AFTER_HEADING_RE.search(stripped):
+        return False  # a heading ends its line, unless its paragraph runs on after it
     if stripped.lstrip().startswith(("#", "|")) or stripped.endswith(("报告", "情况", "**")):
         return False  # markdown headings, table rows and title lines end where they end
     return not nxt.startswith(("#", "|"))

@@ -114,6 +114,10 @@ def test_shared_number_is_one_fact_per_rate() -> None:
     ("要求各执法部门每季度至少开展1次案卷自查。", []),  # a rule, not a result
     ("法律援助申请须在受理后7个工作日内作出决定。", []),
     ("基本建成15分钟公共法律服务圈，推出7×24小时自助服务。", []),  # programme names
+    ("逾千名村民参加，检查企业近百家。", [("千名", 1000, "名", "over", "count"), ("百家", 100, "家", "under", "count")]),
+    ("律师人数较2023年提高12人。", [("12人", 12, "人", "exact", "change")]),
+    ("优秀率达98. 6%，办理案件1, 287件。", [("98. 6%", 98.6, "%", "exact", "ratio"), ("1, 287件", 1287, "件", "exact", "count")]),
+    ("接听电话4.2万个。咨询电话：12348。", [("4.2万个", 42000, "个", "exact", "count")]),
 ])
 def test_more_ways_of_writing(text: str, expected: list) -> None:
     assert facts(text) == expected

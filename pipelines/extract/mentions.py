@@ -41,7 +41,9 @@ CHANGE_UP = ("提升", "提高", "增长", "增加", "上升", "增幅", "增速
 # (not 争取: "争取上级资金500万元" reports money obtained; not a bare 拟, which is in 模拟)
 PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标", "计划开展", "计划新建", "计划完成", "计划组织", "计划实现")
 # Before a number: ranks, ordinals and deadlines, not quantities.
-REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "电话", "热线", "传真", "邮编", "编号", "代码")
+REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "传真", "邮编", "编号", "代码")
+# A number right after these is a phone number or a hotline unless it counts something (接听电话4.2万个).
+CONTACT_BEFORE = ("电话", "热线")
 LEADING_FILLERS = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截至|今年以来|全年|年内|当年|本年度|"
     r"全区|全市|全县|全镇|全省|全旗|共计|共有|现有|共|累计|合计|总计|先后|已经|已|均|并|还|"
@@ -73,8 +75,8 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
 PLAN_RE = _any_of(PLAN_WORDS)
 CHANGE_UP_RE = _any_of(CHANGE_UP)
 CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
-COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期)")
-GREW_BY = ("增加", "增长", "增加了", "增长了", "多", "上升")
+COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期|(?:19|20)\d{2}\s*年)")
+GREW_BY = ("增加", "增长", "增加了", "增长了", "多", "上升", "提高", "提升", "提高了", "提升了")
 VIEW_RE = _any_of(VIEW_WORDS)
 # "压缩至2个工作日", "下降到4.1%", "精简为8支": a change verb and 至/到/为 just before the number.
 REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", "降低", "下降", "降", "减", "提高", "提升",
@@ -311,6 +313,8 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
     if quoted and any(s <= q.start and q.end <= e for s, e in quoted):
         return True
     if tail.endswith(REJECT_BEFORE):  # ranks and ordinals: 第, 前 (also after spaces), 排名 …
+        return True
+    if tail.endswith(CONTACT_BEFORE) and not q.unit:
         return True
     if before.endswith(SYMBOLS_BEFORE) or after.startswith(SYMBOLS_AFTER):
         return True

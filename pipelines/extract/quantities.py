@@ -31,6 +31,7 @@ COUNT_UNITS = [
     "人", "名", "位", "户", "家", "个", "项", "件", "条", "场", "批", "轮", "期", "篇", "份",
     "张", "处", "所", "起", "块", "台", "套", "辆", "间", "座", "本", "册", "支", "例", "宗",
     "笔", "封", "类", "种", "组", "次", "亩", "吨", "门", "卷", "册", "课", "节", "分", "部",
+    "幅", "堂", "通", "单",
 ]
 _NOT_AFTER: dict[str, str] = {
     "个": "月体性别案人", "项": "目制", "处": "理置罚分室", "起": "诉草到来", "所": "有属在得以",
@@ -38,7 +39,8 @@ _NOT_AFTER: dict[str, str] = {
     "类": "型似", "种": "植养类", "名": "单称义录", "位": "于置列居", "套": "餐", "本": "级地单",
     "件": "事", "分": "之钟局区队院析类别管批布散工解流", "成": "立为功员果本绩效熟长交年都品型全就片批套效", "次": "日", "天": "然", "间": "接", "座": "谈", "节": "点约", "课": "题程堂",
     "笔": "录", "支": "持付部", "户": "籍口外", "批": "准复评示", "轮": "流", "张": "贴",
-    "部": "门署分长队位委属级署",
+    "部": "门署分长队位委属级署", "幅": "度员", "通": "过知报讯用信道行畅告关报", "单": "位独一项个元据纯",
+    "堂": "兄",
 }
 # Where a character class is not enough: 个人 (a person) is no measure word, but 个人民调解委员会,
 # 个人大代表 are 个 + what is counted.
@@ -73,7 +75,8 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 NUMBER_START = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿半]")
 NUMBER_RE = re.compile(
     r"(?P<pre>上)?"  # 上万人: "over ten thousand"
-    r"(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|百分之" + _CN + r"+(?:点[零〇一二三四五六七八九]+)?|"
+    # OCR puts a space after a separator (1, 287件; 98. 6%): read through it where it cannot be a list
+    r"(?P<num>\d+(?:, ?\d{3})+(?:\.\d+)?|\d+(?:\.\d+|\. \d{1,2}(?=\s*%))?|百分之" + _CN + r"+(?:点[零〇一二三四五六七八九]+)?|"
     + _CN + r"+|半)"
     r"(?P<gap>\s*)"
     r"(?P<approx1>[余多])?"
@@ -129,6 +132,7 @@ def normalize_unit(unit: str) -> tuple[str, int]:
 RANGE_MARKS = ("-", "~", "至", "到", "—")
 # A multiplier standing alone is a number only with 上/余/多 (上万人, 万余人); 十 alone is ten.
 _BARE_MULTIPLIERS = frozenset("百千万亿")
+_QUALIFIED_BEFORE = ("逾", "近", "超", "过", "约", "超过", "将近", "接近")  # 逾千名, 近百家, 超万人
 # normalize_unit of every unit NUMBER_RE can match, worked out once.
 _NORMAL_UNIT: dict[str, tuple[str, int]] = {u: normalize_unit(u) for u in ALL_UNITS}
 # Group numbers of NUMBER_RE, for m.group(i) / m.end(i) without a name lookup per call.
@@ -166,12 +170,13 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if chinese:
             if not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS:
                 continue  # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range bound)
-            if num in _BARE_MULTIPLIERS and not (pre or approx1 or approx2 or mult):
+            if num in _BARE_MULTIPLIERS and not (pre or approx1 or approx2 or mult or (
+                    unit_raw and sentence[:m.start()].endswith(_QUALIFIED_BEFORE))):
                 continue  # 千家万户, 百花齐放, a 万户 cut from its digits by a page break: words, not numbers
             if num.startswith("百分之"):
                 num, unit_raw = num[3:], "%"
         try:
-            base = parse_number(num) if chinese else parse_arabic(num)  # Arabic: digits, commas, a point
+            base = parse_number(num) if chinese else parse_arabic(num.replace(" ", ""))  # digits, commas, a point
         except NumeralError:
             continue
         unit, unit_power = _NORMAL_UNIT[unit_raw] if unit_raw else ("", 0)

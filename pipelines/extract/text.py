@@ -25,8 +25,8 @@ HEADING_RE = re.compile(
     r"^\s*(?:#{1,6}\s*|\*\*)?\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、](?!\d))"
 )
 # Sections that plan the coming year rather than report results.
-PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|下步|下一阶段|今后|明年|努力方向|工作重点|重点工作|展望|谋划|"
-                             r"工作目标|目标任务)")
+PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|下步|下一阶段|下阶段|下一年度|新的一年|来年|今后|明年|努力方向|"
+                             r"工作重点|重点工作|展望|谋划|工作目标|目标任务)")
 # A year named in a heading: a top-level heading about a year after the report's own plans it
 # ("三、2021年重点任务" in the 2020 report).
 HEADING_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -86,6 +86,7 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_COLUMN_GAP_RE = re.compile(r"\S(?:[ \u3000]{3,}|\t)\S")  # cells of a row set out with spaces or tabs
 # "**（四）依法化解矛盾纠纷。**全年收到行政复议申请145件，受理132": a heading, then its paragraph.
 _BODY_AFTER_HEADING_RE = re.compile(r"[。！？；:：][*\s]*[\u4e00-\u9fff\d]")
 
@@ -110,6 +111,8 @@ def _joins_next_line(line: str, next_line: str) -> bool:
         return False  # a heading ends its line, unless its paragraph runs on after it
     if stripped.lstrip().startswith(("#", "|")) or stripped.endswith(("报告", "情况", "**")):
         return False  # markdown headings, table rows and title lines end where they end
+    if _COLUMN_GAP_RE.search(stripped) or _COLUMN_GAP_RE.search(nxt):
+        return False  # rows of a table set out with spaces: each row ends where it ends
     return not nxt.startswith(("#", "|"))
 
 

@@ -1,13 +1,15 @@
-"""The extractor on the development set: six reports the extractor was not written from.
+"""The extractor on the development set: twelve reports the extractor was not written from.
 
-tests/data/devset: reports written in the style of real ones from six provinces (a
-county, two districts, a city, a development zone, a new area; 2019–2024), as plain
-text, OCR markdown with page breaks and hard wraps, and web pages with navigation,
-metadata tables and footers, each with a hand-made gold file following
-../shared/gold/GUIDELINES.md (quotes index the text the warehouse holds, so a web
-page's quotes are in its extracted text). The five samples are what the rules were
-first written from; this set is where general rules were checked, so a change that
-only suits the samples shows up here.
+tests/data/devset: reports written in the style of real ones from twelve provinces
+(counties, a 自治县, county-level cities, districts, cities, development zones, a new
+area; 2019–2024), as plain text, OCR markdown with page breaks, running headers, hard
+wraps and tables, and web pages with navigation, metadata tables and footers, each
+with a hand-made gold file following ../shared/gold/GUIDELINES.md (quotes index the
+text the warehouse holds, so a web page's quotes are in its extracted text). The five
+samples are what the rules were first written from; the first six reports here led
+to general rules (fact F1 0.961 → 0.996), the second six then measured them on
+unseen text (0.962 before their own fixes, tables being most of what is left), so a
+change that only suits the samples shows up here.
 """
 
 from pathlib import Path
@@ -31,9 +33,9 @@ def test_fact_f1(scores: Scores) -> None:
 
 
 def test_full_f1(scores: Scores) -> None:
-    assert scores.summary()["full"]["f1"] >= 0.97  # type: ignore[index]
+    assert scores.summary()["full"]["f1"] >= 0.975  # type: ignore[index]
 
 
 def test_locality_and_year_of_every_report(scores: Scores) -> None:
-    assert all(scores.locality_ok.values()) and len(scores.locality_ok) == 6
+    assert all(scores.locality_ok.values()) and len(scores.locality_ok) == 12
     assert all(scores.year_ok.values())

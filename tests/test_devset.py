@@ -29,7 +29,7 @@ def scores() -> Scores:
 
 
 def test_fact_f1(scores: Scores) -> None:
-    assert scores.summary()["fact"]["f1"] >= 0.98  # type: ignore[index]
+    assert scores.summary()["fact"]["f1"] >= 0.985  # type: ignore[index]
 
 
 def test_full_f1(scores: Scores) -> None:

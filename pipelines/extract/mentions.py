@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipelines.extract.quantities import NUMBER_START, RANGE_MARKS, Quantity, find_quantities
+from pipelines.extract.tables import Table, find_tables, row_facts
 from pipelines.extract.text import NormalizedText, Sentence, normalize, sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -445,8 +446,24 @@ def find_indicators(text: str, year: int | None = None) -> tuple[NormalizedText,
     """All indicators of a report's text, in normalized coordinates (`year`: the year it covers)."""
     norm = normalize(text)
     result: list[Found] = []
+    table_rows = find_tables(norm.text) if _MAY_HOLD_TABLE.search(norm.text) else {}
     for sent in sentences(norm, year):
         # (most sentences have no digit at all: one C scan says so before any Python work)
-        if not (sent.in_plan or sent.boilerplate) and NUMBER_START.search(sent.text):
-            result.extend(find_in_sentence(sent))
+        if sent.in_plan or sent.boilerplate or not NUMBER_START.search(sent.text):
+            continue
+        line_start = norm.text.rfind("\n", 0, sent.start) + 1
+        if table_rows and line_start in table_rows:
+            if sent.start == line_start or not norm.text[line_start:sent.start].strip():  # once per row
+                result.extend(_table_found(norm.text, line_start, table_rows[line_start], sent))
+            continue
+        result.extend(find_in_sentence(sent))
     return norm, result
+
+
+_MAY_HOLD_TABLE = re.compile(r"\||[ \u3000]{2,}\S|\t")
+
+
+def _table_found(text: str, line_start: int, table: Table, sent: Sentence) -> list[Found]:
+    line = text[line_start:text.find("\n", line_start) if "\n" in text[line_start:] else len(text)]
+    return [Found(line_start + c.start, line_start + c.end, c.raw_value, c.raw_unit, c.multiplier, c.value, c.unit,
+                  "exact", c.kind, c.metric_text, sent) for c in row_facts(line, table)]

@@ -250,6 +250,8 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
                 in_plan = _is_plan_heading(head_text, year)
             elif PLAN_SUBHEADING_RE.search(head_text):
                 in_plan = True  # a plan sub-section runs to the next top-level heading
+        if stripped.startswith(("附件", "附表")):
+            in_plan = False  # what is attached reports results, whatever section came before
         boiler = _is_boilerplate(line, stripped)
         # Sentences inside the line, with their offsets.
         for m in _SENTENCE_RE.finditer(line):

@@ -1,15 +1,16 @@
-"""The extractor on the development set: twelve reports the extractor was not written from.
+"""The extractor on the development set: eighteen reports the extractor was not written from.
 
-tests/data/devset: reports written in the style of real ones from twelve provinces
-(counties, a 自治县, county-level cities, districts, cities, development zones, a new
-area; 2019–2024), as plain text, OCR markdown with page breaks, running headers, hard
-wraps and tables, and web pages with navigation, metadata tables and footers, each
-with a hand-made gold file following ../shared/gold/GUIDELINES.md (quotes index the
-text the warehouse holds, so a web page's quotes are in its extracted text). The five
-samples are what the rules were first written from; the first six reports here led
-to general rules (fact F1 0.961 → 0.996), the second six then measured them on
-unseen text (0.962 before their own fixes, tables being most of what is left), so a
-change that only suits the samples shows up here.
+tests/data/devset: reports written in the style of real ones from eighteen provinces
+(counties, a 自治县, a 旗, county-level cities, districts, cities, development zones,
+a new area; 2018–2024), as plain text (some copied from web pages, chrome and all),
+OCR markdown with page breaks, running headers, hard wraps and tables, and web pages
+from several site layouts with navigation, metadata grids, related-article lists,
+share bars and footers, each with a hand-made gold file following
+../shared/gold/GUIDELINES.md (quotes index the text the warehouse holds, so a web
+page's quotes are in its extracted text). The five samples are what the rules were
+first written from; each later batch of six measured the rules on text they were not
+written from before its own misses became rules (fact F1 as received: 0.961, 0.962,
+0.986), so a change that only suits the samples shows up here.
 """
 
 from pathlib import Path
@@ -37,5 +38,5 @@ def test_full_f1(scores: Scores) -> None:
 
 
 def test_locality_and_year_of_every_report(scores: Scores) -> None:
-    assert all(scores.locality_ok.values()) and len(scores.locality_ok) == 12
+    assert all(scores.locality_ok.values()) and len(scores.locality_ok) == 18
     assert all(scores.year_ok.values())

@@ -118,6 +118,13 @@ def test_shared_number_is_one_fact_per_rate() -> None:
     ("律师人数较2023年提高12人。", [("12人", 12, "人", "exact", "change")]),
     ("优秀率达98. 6%，办理案件1, 287件。", [("98. 6%", 98.6, "%", "exact", "ratio"), ("1, 287件", 1287, "件", "exact", "count")]),
     ("接听电话4.2万个。咨询电话：12348。", [("4.2万个", 42000, "个", "exact", "count")]),
+    ("审理周期缩短至30日以内，审理期限缩短至2个月。",
+     [("30日", 30, "日", "under", "duration"), ("2个月", 2, "个月", "exact", "duration")]),
+    ("2022年3月5日召开会议，30日内办结率100%。", [("100%", 100, "%", "exact", "ratio")]),  # a date; a rate's name
+    ("较上年减少38.6万元。", [("38.6万元", -386000, "元", "exact", "change")]),
+    ("取消审批、审批改备案、实行告知承诺事项共106项，精简率34.9%。",
+     [("106项", 106, "项", "exact", "count"), ("34.9%", 34.9, "%", "exact", "ratio")]),
+    ("排名较上年前移3位，投资过亿元项目18个，严格执行收支两条线规定。", [("18个", 18, "个", "exact", "count")]),
 ])
 def test_more_ways_of_writing(text: str, expected: list) -> None:
     assert facts(text) == expected

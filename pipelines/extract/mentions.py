@@ -78,6 +78,9 @@ CHANGE_UP_RE = _any_of(CHANGE_UP)
 CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
 COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期|(?:19|20)\d{2}\s*年)")
 GREW_BY = ("增加", "增长", "增加了", "增长了", "多", "上升", "提高", "提升", "提高了", "提升了")
+SHRANK_BY = ("减少", "下降", "降低", "减少了", "下降了", "降低了", "少", "节约", "节省")
+LIST_TOTAL_RE = re.compile(r"、[^，,；;。]*(?:共|合计|共计|总计|累计)\s*$")
+RATE_BEFORE_RE = re.compile(r"率\s*(?:为|达到|达|是)?\s*$")
 VIEW_RE = _any_of(VIEW_WORDS)
 # "压缩至2个工作日", "下降到4.1%", "精简为8支": a change verb and 至/到/为 just before the number.
 REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", "降低", "下降", "降", "减", "提高", "提升",
@@ -88,6 +91,9 @@ SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
 # A time that names a programme: 15分钟公共法律服务圈, 半小时政务服务圈.
 PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈")
+RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
+THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
+RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
 REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
@@ -201,12 +207,21 @@ def _qualifier(q: Quantity, tail: str, after: str, clause_prefix: str) -> str:
 
 def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int]:
     family = q.family
+    compared = COMPARED_RE.search(clause_prefix) is not None or "同比" in clause_prefix
     if family == "money":
+        if compared and tail.endswith(SHRANK_BY):
+            return "change", -1  # 较上年减少38.6万元
+        if compared and tail.endswith(GREW_BY):
+            return "change", 1
         return "amount", 1
     if family == "ratio":  # 3倍: a multiple is a change when something grew by it
         return ("change", 1) if CHANGE_UP_RE.search(clause_prefix) else ("ratio", 1)
     down = CHANGE_DOWN_RE.search(clause_prefix) is not None
     up = CHANGE_UP_RE.search(clause_prefix) is not None
+    if LIST_TOTAL_RE.search(tail) or RATE_BEFORE_RE.search(tail):
+        # "取消审批、审批改备案、实行告知承诺事项共106项": the total of a list, whatever its first verb;
+        # "精简率34.9%": a rate named after a change is a rate
+        down = up = False
     if tail.endswith(REACHED_BEFORE):
         # "压缩至2个工作日", "下降到4.1%", "精简为8支": the number is the level reached, not the change
         # (the change would be the difference): it is what its unit measures.
@@ -217,7 +232,7 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         return "ratio", 1
     if down and not tail.endswith(("至", "到")):
         return "change", -1
-    if family == "count" and tail.endswith(GREW_BY) and (COMPARED_RE.search(clause_prefix) or "同比" in clause_prefix):
+    if family == "count" and tail.endswith(GREW_BY) and compared:
         return "change", 1  # 较上年增加47人: the growth, not the level
     if family == "duration":
         return "duration", 1
@@ -317,10 +332,17 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
         return True
     if tail.endswith(CONTACT_BEFORE) and not q.unit:
         return True
+    if (q.unit in ("位", "位次", "名") and RANK_RE.search(sent, clauses.start(q.start), q.start)) or \
+            after.startswith(("位次", "名次")):
+        return True  # 排名较上年前移3位, 提升5个位次: a ranking
+    if q.family == "money" and THRESHOLD_AFTER_RE.match(after):
+        return True  # 投资过亿元项目18个: a category's threshold, not an amount
     if before.endswith(SYMBOLS_BEFORE) or after.startswith(SYMBOLS_AFTER):
         return True
     if q.family == "duration" and PROGRAMME_AFTER_RE.match(after):
         return True  # 15分钟公共法律服务圈: the name of a programme
+    if q.family == "duration" and (RATE_NAME_AFTER_RE.match(after) or (q.unit == "日" and tail.endswith("月"))):
+        return True  # 30日内办结率: part of a rate's name; 3月5日, 每月15日: a date
     if REQUIREMENT_RE.search(sent, clauses.start(q.start), q.start):
         return True  # 每季度至少开展1次, 须在受理后7个工作日内: a rule, not a result
     if q.chinese:

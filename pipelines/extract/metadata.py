@@ -490,7 +490,7 @@ def _is_title_line(line: str) -> bool:
 def _is_title_start(line: str) -> bool:
     """The first half of a title broken over two lines (关于2021年度法治政府建设 / 情况的报告)."""
     return len(line) <= 60 and bool(re.search(r"关于|法治|(19|20)\d{2}\s*年", line)) and not re.search(
-        r"[。，,；;:：]", line)
+        r"[。，,；;:：>|»›]|门户网站|首页|政务公开|信息公开|当前位置|\S\s{2,}\S", line)
 
 
 @dataclass(frozen=True)

@@ -207,12 +207,24 @@ def _heading_text(stripped: str) -> str:
     return _HEADING_END_RE.split(stripped, maxsplit=1)[0]
 
 
+# A list of other articles: "· 全市开展宪法宣传活动86场 发放资料12万份  2018-12-05" (no sentence ends).
+LINK_ITEM_RE = re.compile(r"^[·•\-\d.、\s]*[^。；;！？]{4,80}?\s*[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+                          r"[\]】)）]?$")
+
+
 def _is_boilerplate(line: str, stripped: str) -> bool:
-    """Page chrome: a short line with one chrome word, or a long footer line with several."""
+    """Page chrome: a short line with one chrome word (not a sentence of the report), a long footer
+    line with several, or an item of a list of articles ending in its date."""
+    if LINK_ITEM_RE.match(stripped):
+        return True
     if len(stripped) < 80 or "|" in line:
         # the length test first: the regex scan of every long paragraph line was the hot spot
         # (no chrome word at all here means none for the second test either)
-        return BOILERPLATE_RE.search(line) is not None
+        if BOILERPLATE_RE.search(line) is None:
+            return False
+        # "政府信息公开申请平均答复时间为12个工作日。": a sentence that names a chrome word is prose
+        return not (stripped.endswith(("。", "；")) and len(BOILERPLATE_RE.findall(line)) == 1
+                    and not line.lstrip().startswith(("【", "|")))
     return "。" not in line and len(BOILERPLATE_RE.findall(line)) >= 2
 
 

@@ -77,8 +77,10 @@ PLAN_RE = _any_of(PLAN_WORDS)
 CHANGE_UP_RE = _any_of(CHANGE_UP)
 CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
 COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期|(?:19|20)\d{2}\s*年)")
+# Verbs right before a number that make it the change itself when the clause compares (较上年增加47人).
 GREW_BY = ("增加", "增长", "增加了", "增长了", "多", "上升", "提高", "提升", "提高了", "提升了")
 SHRANK_BY = ("减少", "下降", "降低", "减少了", "下降了", "降低了", "少", "节约", "节省")
+# 取消审批、审批改备案…共106项: the total of a list; 精简率34.9%: a rate named after a change.
 LIST_TOTAL_RE = re.compile(r"、[^，,；;。]*(?:共|合计|共计|总计|累计)\s*$")
 RATE_BEFORE_RE = re.compile(r"率\s*(?:为|达到|达|是)?\s*$")
 VIEW_RE = _any_of(VIEW_WORDS)
@@ -91,6 +93,7 @@ SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
 # A time that names a programme: 15分钟公共法律服务圈, 半小时政务服务圈.
 PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈")
+# Rankings (排名前移3位), thresholds of a category (过亿元项目), a duration in a rate's name (30日内办结率).
 RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")

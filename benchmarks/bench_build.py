@@ -123,21 +123,21 @@ def inbox(workdir: Path, name: str, files: list[Path]) -> Path:
     return path
 
 
-def count_facts(db: Path) -> int:
+def _one(db: Path, sql: str):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT count(*) FROM fact_indicator").fetchall()[0][0]
+        return con.execute(sql).fetchall()[0][0]
     finally:
         con.close()
+
+
+def count_facts(db: Path) -> int:
+    return _one(db, "SELECT count(*) FROM fact_indicator")
 
 
 def build_mode(db: Path) -> str:
     """full / incremental: how the last build made the tables (warehouse/incremental.py)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT max(mode) FROM build.meta").fetchall()[0][0]
-    finally:
-        con.close()
+    return _one(db, "SELECT max(mode) FROM build.meta")
 
 
 def gb(n: int) -> str:

@@ -10,24 +10,16 @@ keeps its bytes here, as its retired facts keep their rows in fact_history (`rep
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 from models import SourceFile
+from pipelines.extract.report import file_sha256
 
 
 def archived_path(archive: Path, sha256: str, file_name: str) -> Path:
     return archive / sha256[:2] / f"{sha256}{Path(file_name).suffix.lower()}"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def archive_source(archive: Path, src: SourceFile) -> Path | None:
@@ -39,7 +31,7 @@ def archive_source(archive: Path, src: SourceFile) -> Path | None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(src.path, tmp)
-        if _sha256(tmp) != src.sha256:
+        if file_sha256(tmp) != src.sha256:
             return None
         os.chmod(tmp, 0o444)
         os.replace(tmp, target)

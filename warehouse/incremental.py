@@ -56,7 +56,7 @@ class Previous:
 
 def _previous(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict[str, Previous] | None:
     """The last build's inputs, if it was made by the same code and seeds and its tables are all there."""
-    if not load._has_build_state(con):
+    if not load.has_build_state(con):
         return None
     meta = con.execute("SELECT fingerprint FROM build.meta").fetchall()
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "

@@ -556,7 +556,7 @@ _SERIES_ORDER = "ORDER BY metric, locality_key, unit, kind, year"
 def refresh_metric_series(con: duckdb.DuckDBPyConnection) -> None:
     """Store derived.metric_series: in full after a full build, else only the touched localities' cells
     (every window of the series is partitioned by locality, so the others' cells are unchanged)."""
-    mode = con.execute("SELECT max(mode) FROM build.meta").fetchall()[0][0] if _has_build_state(con) else None
+    mode = con.execute("SELECT max(mode) FROM build.meta").fetchall()[0][0] if has_build_state(con) else None
     if mode != "incremental":
         con.execute(f"CREATE OR REPLACE TABLE derived.metric_series AS "
                     f"SELECT * FROM derived.metric_series_cells {_SERIES_ORDER}")
@@ -566,7 +566,7 @@ def refresh_metric_series(con: duckdb.DuckDBPyConnection) -> None:
         return
     # The keys as literals: DuckDB pushes a constant IN list below the windows (0.15 s on 10,000
     # reports), an IN (subquery) only after them (2.4 s: every cell computed, then filtered).
-    touched = ", ".join(_literal(k) for k in keys)
+    touched = ", ".join(sql_literal(k) for k in keys)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM derived.metric_series WHERE locality_key IN ({touched})")
@@ -578,11 +578,11 @@ def refresh_metric_series(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _has_build_state(con: duckdb.DuckDBPyConnection) -> bool:
+def has_build_state(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE schema_name = 'build' AND table_name = 'meta' "
                             "AND database_name = current_database()").fetchall())
 

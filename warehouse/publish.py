@@ -37,6 +37,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.load import sql_literal
+
 # Large relations, split by year, and within a year into files of whole segments: the column whose
 # rows change together (a report re-read, a locality's series recomputed). The rest: one file each.
 BY_YEAR = {"fact_indicator": "report_id", "indicator_facts": "report_id", "metric_series": "locality_key"}
@@ -49,10 +51,6 @@ _LAYOUT = 2
 
 def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _order(name: str) -> str:
@@ -138,7 +136,7 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, key: str, todo: dict[str, 
     for year, (fname, segments) in todo.items():
         where = f"year = {int(year)}"
         if segments is not None:
-            where += f' AND "{key}" IN ({", ".join(_literal(s) for s in segments)})'
+            where += f' AND "{key}" IN ({", ".join(sql_literal(s) for s in segments)})'
         target = tmp / name / f"year={year}" / fname
         target.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f'COPY (SELECT * EXCLUDE (year) FROM "{name}" WHERE {where} ORDER BY {_order(name)}) '

@@ -476,8 +476,7 @@ def find_indicators(text: str, year: int | None = None) -> tuple[NormalizedText,
         # (most sentences have no digit at all: one C scan says so before any Python work)
         if sent.in_plan or sent.boilerplate or not NUMBER_START.search(sent.text):
             continue
-        line_start = norm.text.rfind("\n", 0, sent.start) + 1
-        if table_rows and line_start in table_rows:
+        if table_rows and (line_start := norm.text.rfind("\n", 0, sent.start) + 1) in table_rows:
             if sent.start == line_start or not norm.text[line_start:sent.start].strip():  # once per row
                 result.extend(_table_found(norm.text, line_start, table_rows[line_start], sent))
             continue
@@ -489,6 +488,7 @@ _MAY_HOLD_TABLE = re.compile(r"\||[ \u3000]{2,}\S|\t")
 
 
 def _table_found(text: str, line_start: int, table: Table, sent: Sentence) -> list[Found]:
-    line = text[line_start:text.find("\n", line_start) if "\n" in text[line_start:] else len(text)]
+    line_end = text.find("\n", line_start)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
     return [Found(line_start + c.start, line_start + c.end, c.raw_value, c.raw_unit, c.multiplier, c.value, c.unit,
                   "exact", c.kind, c.metric_text, sent) for c in row_facts(line, table)]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint dev clean
+.PHONY: install demo test lint dev clean compiled clean-compiled
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,5 +29,12 @@ dev: $(STAMP)
 	cp dagster.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m pipelines.definitions
 
-clean:
+# The extraction rules compiled with mypyc (needs a C compiler): same results, ~1.35x faster.
+compiled: $(STAMP)
+	$(BIN)/python scripts/compile_extractor.py
+
+clean-compiled:
+	rm -f pipelines/extract/*.so pipelines/extract/*.pyd pipelines/extract/compiled.json
+
+clean: clean-compiled
 	rm -rf $(VENV) .dagster_home warehouse/*.duckdb *.egg-info

@@ -8,8 +8,9 @@ from models.records import (
     ObsStatus,
     Qualifier,
     Rejection,
+    RejectionStage,
     Report,
     SourceFile,
 )
 
-__all__ = ["Domain", "Kind", "Locality", "Mention", "ObsStatus", "Qualifier", "Rejection", "Report", "SourceFile"]
+__all__ = ["Domain", "Kind", "Locality", "Mention", "ObsStatus", "Qualifier", "Rejection", "RejectionStage", "Report", "SourceFile"]

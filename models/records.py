@@ -20,6 +20,8 @@ Domain = Literal[
     "disputes", "education", "leadership", "governance", "digital",
 ]
 LocalityLevel = Literal["province", "city", "county", "zone"]
+# Where a file was set aside: reading, decoding, metadata, extraction, or as a duplicate.
+RejectionStage = Literal["read", "decode", "metadata", "extract", "duplicate"]
 
 
 class _Record(BaseModel):
@@ -102,5 +104,5 @@ class Rejection(_Record):
     file_name: str
     path: str
     sha256: str | None
-    stage: Literal["read", "decode", "metadata", "extract", "duplicate"]
+    stage: RejectionStage
     reason: str

@@ -117,6 +117,9 @@ def load_gold(gold_dir: Path, reports_dir: Path) -> tuple[dict[str, list[tuple[G
     meta: dict[str, dict] = {}
     for path in sorted(Path(gold_dir).glob("*.jsonl")):
         doc, text = _report_text(Path(reports_dir), path.stem)
+        # A web page's &nbsp; is U+00A0 in its text and a plain space in a quote copied from the
+        # browser: the two are one character either way, so the spans found are the text's own.
+        text = text.replace("\xa0", " ")
         meta_path = path.with_suffix(".meta.json")
         if meta_path.exists():
             meta[doc] = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -125,11 +128,12 @@ def load_gold(gold_dir: Path, reports_dir: Path) -> tuple[dict[str, list[tuple[G
             if not line.strip():
                 continue
             rec = GoldRecord.model_validate({**json.loads(line), "doc": doc})
-            offset = rec.quote.find(rec.mention)
-            spans, at = [], text.find(rec.quote)
+            quote, mention = rec.quote.replace("\xa0", " "), rec.mention.replace("\xa0", " ")
+            offset = quote.find(mention)
+            spans, at = [], text.find(quote)
             while at != -1 and offset != -1:
-                spans.append((at + offset, at + offset + len(rec.mention)))
-                at = text.find(rec.quote, at + 1)
+                spans.append((at + offset, at + offset + len(mention)))
+                at = text.find(quote, at + 1)
             if not spans:
                 raise ValueError(f"{path.name}: quote not found in {doc}: {rec.quote!r}")
             records.append((rec, spans))

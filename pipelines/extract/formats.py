@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from models import RejectionStage
 from pipelines.extract.text import decode_bytes
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -46,7 +47,7 @@ class Extracted:
 class Unreadable(Exception):
     """A file that cannot be turned into text, with the stage and the reason."""
 
-    def __init__(self, stage: str, reason: str) -> None:
+    def __init__(self, stage: RejectionStage, reason: str) -> None:
         super().__init__(reason)
         self.stage = stage
         self.reason = reason
@@ -286,7 +287,8 @@ def _metadata_fields(root) -> tuple[dict[str, str], list]:
         for n, m in enumerate(pairs):
             stop = pairs[n + 1].start() if n + 1 < len(pairs) else len(flat)
             rest = flat[m.end():stop]
-            value = rest[:_VALUE_END_RE.search(rest).start()].strip(" \u3000\xa0")
+            end = _VALUE_END_RE.search(rest)  # (always matches: `$` at worst)
+            value = rest[:end.start() if end else len(rest)].strip(" \u3000\xa0")
             label = re.sub(_SP, "", m.group(1))
             found[label] = value
         tail = (el.tail or "").strip(" \t\r\n\u3000\xa0")
@@ -533,7 +535,8 @@ def _docx_blocks(container, parent, lines: list[str]) -> None:
             lines.append(Paragraph(child, parent).text.rstrip())
         elif child.tag == qn("w:tbl"):
             for row in Table(child, parent).rows:
-                cells, seen = [], []
+                cells: list[str] = []
+                seen: list[object] = []
                 for cell in row.cells:  # a merged cell is returned once per grid column it spans
                     if any(cell._tc is tc for tc in seen):
                         continue

@@ -99,6 +99,8 @@ THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
 REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少")
+# 期限一般不少于30日的规定, 在5个工作日内办结的要求: the number is what a rule says, not a result
+RULE_AFTER_RE = re.compile(r"\s*(?:内|以内|以上|以下)?的(?:规定|要求|时限)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
 FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到|(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)")
@@ -307,7 +309,8 @@ def _metric_text(sent: str, q: Quantity, q_start: int, clause_start: int, prev_e
     # Chinese puts the counted noun after a number that opens its phrase ("选聘 10 位律师担任…",
     # "组织全市24个执法部门…") and before a number that closes it ("承接省级权力事项 47 项，").
     after = sent[q.end:clause_end]
-    after = after[AFTER_NUMBER.match(after).end():]  # (always matches: every part is optional)
+    opening = AFTER_NUMBER.match(after)  # (always matches: every part is optional)
+    after = after[opening.end():] if opening else after
     noun = _clean_metric(_up_to(AFTER_CUT, after))[:MAX_AFTER] if after[:1] > "\u4dff" or after[:1] in "“《" else ""
     if noun and len(noun) >= 2:
         return f"{before}{noun}"
@@ -346,7 +349,7 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
         return True  # 15分钟公共法律服务圈: the name of a programme
     if q.family == "duration" and (RATE_NAME_AFTER_RE.match(after) or (q.unit == "日" and tail.endswith("月"))):
         return True  # 30日内办结率: part of a rate's name; 3月5日, 每月15日: a date
-    if REQUIREMENT_RE.search(sent, clauses.start(q.start), q.start):
+    if REQUIREMENT_RE.search(sent, clauses.start(q.start), q.start) or RULE_AFTER_RE.match(after):
         return True  # 每季度至少开展1次, 须在受理后7个工作日内: a rule, not a result
     if q.chinese:
         if (q.raw_value == "一" and q.unit not in ("%", "倍")) or q.raw_value == "半" or not q.unit:

@@ -610,7 +610,7 @@ def _title(lines: _Lines) -> tuple[str | None, int]:
         if _is_title_line(line):
             parts, last = [line], i
             nxt = lines[following] if following is not None else ""
-            if not line.endswith(("报告", "总结")) and len(nxt) <= 8 and re.fullmatch(r"[的之]?(工作)?(报告|总结)", nxt):
+            if following is not None and not line.endswith(("报告", "总结")) and len(nxt) <= 8 and re.fullmatch(r"[的之]?(工作)?(报告|总结)", nxt):
                 parts, last = [line, nxt], following  # "…建设情况" / "的报告"
         elif _is_title_start(line) and following is not None and following - i <= 2 and \
                 _is_title_line(lines[following]) and len(lines[following]) <= 30:
@@ -618,7 +618,10 @@ def _title(lines: _Lines) -> tuple[str | None, int]:
         if not parts:
             continue
         k = n - 1
-        while k >= 0 and n - k <= 3 and i - (above := window.get(k)) <= 3 and _is_organ(lines[above]):
+        while k >= 0 and n - k <= 3:
+            above = window.get(k)  # (an earlier line: always there)
+            if above is None or i - above > 3 or not _is_organ(lines[above]):
+                break
             parts.insert(0, lines[above])
             k -= 1
         return _join_title(parts), last

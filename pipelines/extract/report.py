@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from models import Locality, Mention, Rejection, Report, SourceFile
+from models import Locality, Mention, Rejection, RejectionStage, Report, SourceFile
 from pipelines.extract import formats
 from pipelines.extract.mentions import SEEDS, find_indicators
 from pipelines.extract.status import SentenceStatus
@@ -58,7 +58,7 @@ def scan_inbox(reports_dir: Path) -> list[SourceFile]:
     return files
 
 
-def _reject(src: SourceFile, stage: str, reason: str) -> Rejection:
+def _reject(src: SourceFile, stage: RejectionStage, reason: str) -> Rejection:
     return Rejection(file_name=src.file_name, path=src.path, sha256=src.sha256, stage=stage, reason=reason)
 
 

@@ -21,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -55,6 +56,9 @@ def build(root: Path) -> dict[str, str]:
     from setuptools import setup
 
     clean(root)
+    # From scratch each time: mypy's incremental cache crashed mypyc after an edit of one module.
+    work = root / "build" / "mypyc"
+    shutil.rmtree(work, ignore_errors=True)
     cwd = Path.cwd()
     os.chdir(root)  # mypyc names modules by their paths relative to the working directory
     try:
@@ -62,9 +66,10 @@ def build(root: Path) -> dict[str, str]:
         # library would land at the root of the checkout and change __file__).
         # (the type checker follows imports into lxml, pypdf, …: their missing stubs are no error)
         paths = [str(PACKAGE / f"{m}.py") for m in MODULES]
-        extensions = mypycify(["--ignore-missing-imports", *paths], opt_level="3", separate=True)
+        extensions = mypycify(["--ignore-missing-imports", "--cache-dir", str(work / "cache"), *paths],
+                              opt_level="3", separate=True)
         setup(name="indicator-warehouse-extract", ext_modules=extensions,
-              script_args=["--quiet", "build_ext", "--inplace", "--build-temp", str(root / "build" / "mypyc")])
+              script_args=["--quiet", "build_ext", "--inplace", "--build-temp", str(work)])
     finally:
         os.chdir(cwd)
     manifest = {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sources(root)}

@@ -77,6 +77,8 @@ def test_reads_quantities(text: str, expected: list[tuple]) -> None:
         "全面落实行政执法三项制度，运用四种形态。",
         "从三个方面收集群众诉求，数十人参加。",
         "开庭前1个工作日报备。",
+        "严格执行规范性文件自公布之日起30日内报送备案的规定。",
+        "按照征求公众意见的期限一般不少于30日的规定，公开征求意见。",
         "Copyright © 2022 某某市人民政府 版权所有 地址：某某路123号 邮编：264200 联系电话：0631-1234567 "
         "网站标识码：3710000001 总访问量：1234567 次 技术支持：某某网络科技有限公司，欢迎访问本站",
         "高区政务微博粉丝数位居全市同类政务微博第一。",
@@ -103,6 +105,21 @@ def test_shared_number_is_one_fact_per_rate() -> None:
     norm, found = find_indicators("报备及时率和规范率均为100%。网格员入户率、基础信息采集率、网格群覆盖率达100%。")
     assert [f.metric_text for f in found] == ["报备及时率", "规范率", "网格员入户率", "基础信息采集率", "网格群覆盖率"]
     assert all(f.value == 100 and f.kind == "ratio" for f in found)
+    _, kept = find_indicators("信访事项及时受理率、按期办结率均保持在100%。")
+    assert [(f.metric_text, f.value) for f in kept] == [("信访事项及时受理率", 100), ("按期办结率", 100)]
+
+
+def test_a_space_for_a_thousands_separator_before_the_unit() -> None:
+    assert facts("全区办理行政处罚案件2 845件，罚没款1,578.6万元。")[0][:3] == ("2 845件", 2845, "件")
+    assert [m for m, *_ in facts("排名 1 2 3 位。")] == []  # spaced digits that are not a number
+
+
+def test_a_hard_wrapped_line_ending_in_a_comma_runs_on() -> None:
+    """OCR wraps a paragraph anywhere; a comma never ends it, and the short line after it is prose,
+    not page chrome, even when it names 政府信息公开."""
+    text = ("自觉接受新闻舆论和社会监督，对媒体曝光的问题认真调查核实、及时整改。全面推进政务公开，\n"
+            "主动公开政府信息4,612条，其中疫情防控信息1,236条；受理\n依申请公开27件。\n")
+    assert [v for _, v, *_ in facts(text)] == [4612, 1236, 27]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -54,7 +54,7 @@ LEADING_FILLERS = re.compile(
 # Words between what a number counts and the number: "办理案件共计", "满意率达到了".
 TRAILING_FILLER_WORDS = ("均", "都", "分别", "共计", "共", "累计", "合计", "总计", "达到了", "达到", "达", "为", "是",
                          "约", "近", "超过", "逾", "不少于", "至少", "不足", "不到", "同比", "比去年", "比上年",
-                         "较去年", "较上年", "了", "有")
+                         "较去年", "较上年", "了", "有", "保持在", "稳定在", "维持在")
 # ... but not the 约 of 签约, 预约 … nor the 近 of 最近, 附近 …
 _FILLER_NOT_AFTER = {"约": "签预合节制契条公履违特", "近": "最附临就"}
 TRAILING_FILLERS = re.compile(
@@ -99,8 +99,8 @@ THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
 REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少")
-# 期限一般不少于30日的规定, 在5个工作日内办结的要求: the number is what a rule says, not a result
-RULE_AFTER_RE = re.compile(r"\s*(?:内|以内|以上|以下)?的(?:规定|要求|时限)")
+# 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
+RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
 FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到|(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)")
@@ -109,7 +109,7 @@ QUOTED_RE = re.compile(r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^�
 QUOTE_OPENER_RE = re.compile(r"[“\"《「]")  # what every QUOTED_RE alternative starts with
 PREFIX_WORDS = tuple(w for w, _ in PREFIX_QUALIFIERS)
 SUFFIX_WORDS = tuple(w for w, _ in SUFFIX_QUALIFIERS)
-SHARED_BY_ALL_RE = re.compile(r"(均|都)\s*(为|达到|达|是)?\s*$")  # 均为100%: "each of them"
+SHARED_BY_ALL_RE = re.compile(r"(均|都)\s*(为|达到|达|是|保持在|稳定在|维持在)?\s*$")  # 均为100%: "each of them"
 RATE_JOINERS_RE = re.compile(r"[、和与]|及(?!时)")
 LIST_OR_DIGIT_RE = re.compile(r"[、\d]")
 NUMBER_WITH_MARK_RE = re.compile(r"[\d.]+\S?")

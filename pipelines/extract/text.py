@@ -103,7 +103,7 @@ def _joins_next_line(line: str, next_line: str) -> bool:
         return False
     last = stripped[-1]
     decimal_cut = last == "." and stripped[-2:-1].isdigit() and nxt[:1].isdigit()  # 咨询1.⏎3万人次
-    if not (_is_cjk(last) or last.isdigit() or last in "”、“《" or decimal_cut):
+    if not (_is_cjk(last) or last.isdigit() or last in "”、“《，," or decimal_cut):
         return False  # a sentence end (。) ends most lines: tested before the regexes below
     if HEADING_RE.match(next_line):
         return False

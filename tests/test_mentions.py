@@ -79,6 +79,7 @@ def test_reads_quantities(text: str, expected: list[tuple]) -> None:
         "开庭前1个工作日报备。",
         "严格执行规范性文件自公布之日起30日内报送备案的规定。",
         "按照征求公众意见的期限一般不少于30日的规定，公开征求意见。",
+        "重大行政决策事项必须经过合法性审查，审查时间一般不少于5个工作日。",
         "Copyright © 2022 某某市人民政府 版权所有 地址：某某路123号 邮编：264200 联系电话：0631-1234567 "
         "网站标识码：3710000001 总访问量：1234567 次 技术支持：某某网络科技有限公司，欢迎访问本站",
         "高区政务微博粉丝数位居全市同类政务微博第一。",
@@ -111,6 +112,7 @@ def test_shared_number_is_one_fact_per_rate() -> None:
 
 def test_a_space_for_a_thousands_separator_before_the_unit() -> None:
     assert facts("全区办理行政处罚案件2 845件，罚没款1,578.6万元。")[0][:3] == ("2 845件", 2845, "件")
+    assert facts("办理法律援助案件4 12件。")[0][:2] == ("4 12件", 412)
     assert [m for m, *_ in facts("排名 1 2 3 位。")] == []  # spaced digits that are not a number
 
 

@@ -34,6 +34,11 @@ def test_values_written_with_their_units_and_a_table_set_out_with_spaces() -> No
     assert ("法律援助案件数", 421, "件", "count", "421") in got
 
 
+def test_a_change_cell_says_decrease_in_words() -> None:
+    text = "| 项目 | 数量 | 同比 |\n| --- | --- | --- |\n| 受理行政复议申请 | 63件 | 下降10.0％ |\n| 行政复议审结 | 58件 | 增长5.5％ |\n"
+    assert [(v, k) for _, v, _, k, _ in facts(text)] == [(63, "count"), (-10, "change"), (58, "count"), (5.5, "change")]
+
+
 def test_prose_is_not_a_table() -> None:
     assert facts("全年办理行政复议案件39件，  同比增长5%。") == [("办理行政复议案件", 39, "件", "count", "39件"),
                                                               ("同比增长", 5, "%", "change", "5%")]

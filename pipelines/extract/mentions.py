@@ -98,7 +98,7 @@ RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
-REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少")
+REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上")
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")

@@ -157,12 +157,16 @@ def row_facts(line: str, table: Table) -> list[CellFact]:
         for q in find_quantities(cell):  # a number written with its unit: 98.6%, 386件, 5.2个工作日
             if not q.unit:
                 continue
-            negative = cell[:q.start].rstrip().endswith(("-", "－", "−", "↓"))
+            negative = cell[:q.start].rstrip().endswith(_DOWN_MARKS)  # "-3件", "下降10.0%"
             kind = "change" if role == "change" else _kind(q.unit)
             out.append(CellFact(start + q.start, start + q.end, q.raw_value, q.raw_unit, q.multiplier,
                                 q.value * (-1 if negative and kind == "change" else 1), q.unit, kind, metric_text))
             break
     return out
+
+
+# What a change cell writes before a decrease: a minus sign or arrow, or the word (下降10.0%, 减少3件).
+_DOWN_MARKS = ("-", "－", "−", "↓", "下降", "减少", "降低", "减", "降", "少")
 
 
 def _kind(unit: str) -> str:

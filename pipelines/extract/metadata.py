@@ -427,7 +427,7 @@ _FIELD_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
 # one cannot match _FIELD_RE once folded, so it is not folded at all.
 _COLON_RE = re.compile("[:\u2a74\ufe13\ufe55\uff1a]")
 _ORGAN_RE = re.compile(r"(人民政府|政府|委员会|管委会|党工委|工委|委|办公室|局|厅|院|司法部|法院|检察院|办事处)$")
-_TITLE_WORDS = re.compile(r"(法治|依法|法制|报告|情况|年度|工作)")
+_TITLE_CORE = re.compile(r"法治|依法|法制|情况|(?:19|20)\d{2}")
 
 
 _LEADING_MARK_RE = re.compile(r"^(#{1,6}|[*•·\-]|\*\*)\s*")
@@ -482,8 +482,8 @@ def _is_title_line(line: str) -> bool:
         return False
     if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line):
         return False  # a section heading
-    if "报告" in line:
-        return bool(_TITLE_WORDS.search(line.replace("报告", "")))
+    if "报告" in line:  # (but a page's column name, 工作报告 or 年度报告, is no title)
+        return bool(_TITLE_CORE.search(line.replace("报告", "")))
     return bool(re.search(r"(法治|依法行政).*(总结|情况)$", line))
 
 

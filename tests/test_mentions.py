@@ -110,6 +110,11 @@ def test_shared_number_is_one_fact_per_rate() -> None:
     assert [(f.metric_text, f.value) for f in kept] == [("信访事项及时受理率", 100), ("按期办结率", 100)]
 
 
+def test_the_starting_point_of_a_change_is_not_a_result() -> None:
+    assert [m for m, *_ in facts("办理时限由法定24.1个工作日压缩至15.5个工作日。")] == ["15.5个工作日"]
+    assert [m for m, *_ in facts("审批材料由原来的33个精简为8个。")] == ["8个"]
+
+
 def test_a_space_for_a_thousands_separator_before_the_unit() -> None:
     assert facts("全区办理行政处罚案件2 845件，罚没款1,578.6万元。")[0][:3] == ("2 845件", 2845, "件")
     assert facts("办理法律援助案件4 12件。")[0][:2] == ("4 12件", 412)

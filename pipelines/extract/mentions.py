@@ -103,6 +103,8 @@ REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
+# 由20个…, 由法定24.1个…, 由原来的33个…: the starting point of a change (a few words may stand between)
+FROM_BEFORE_RE = re.compile(r"[由从][^，,；;。\d]{0,4}$")
 FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到|(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)")
 CLAUSE_DELIM_RE = re.compile(f"[{re.escape(CLAUSE_DELIMS)}]")
 QUOTED_RE = re.compile(r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」")
@@ -434,7 +436,7 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         if unit is None:
             continue
         # 由20个工作日压缩至2个工作日: the starting point is not a result
-        if tail.endswith(("由", "从")) and FROM_TO_AFTER_RE.match(after):
+        if FROM_BEFORE_RE.search(tail) and FROM_TO_AFTER_RE.match(after):
             continue
         qualifier = "at_least" if lower else _qualifier(q, tail, after, clause_prefix)
         kind, sign = _kind_and_sign(q, clause_prefix, tail)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.extract.mentions import find_indicators
 from pipelines.extract.metadata import (
     find_doc_number,
     find_issuer,
@@ -170,6 +171,13 @@ def test_resolver_on_tricky_names(text: str, code: str | None, city: str | None)
     assert loc is not None
     assert loc.code == code
     assert loc.city == city
+
+
+def test_a_city_department_report_names_its_counties_in_the_opening() -> None:
+    text = ("绍兴市司法局2021年法治政府建设情况报告\n一、聚焦高位统筹\n一是创示范。诸暨市、新昌县入选全省首批"
+            "法治政府建设示范县（市、区），市四套班子领导参加。\n")
+    assert read_metadata(text).locality.name == "绍兴市"  # type: ignore[union-attr]
+    assert [f.value for f in find_indicators(text)[1]] == []  # 四套班子: the four leading bodies
 
 
 def test_no_locality_when_none_is_named() -> None:

@@ -382,8 +382,9 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
                 break
         # A title naming only the city (中共威海市委 …) may be refined by the issuer or
         # signature, but only to a place inside it.
-        elif LEVEL_RANK[best["level"]] > LEVEL_RANK[chosen["level"]] and chosen["key"] in (
+        elif i < 3 and LEVEL_RANK[best["level"]] > LEVEL_RANK[chosen["level"]] and chosen["key"] in (
                 best["city_code"], best["province_code"]):
+            # (not by the opening: a city's report names its counties there, 诸暨市、新昌县入选…)
             chosen = best
             break
         if i >= 2:

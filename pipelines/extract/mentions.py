@@ -92,13 +92,15 @@ REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", 
 SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:×*")
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
 # A time that names a programme: 15分钟公共法律服务圈, 半小时政务服务圈.
-PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈")
+# 15分钟公共法律服务圈, 24小时自助服务区, 24小时不打烊: a duration naming a service, not a result
+PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈|(?:自助|不打烊|在线|值守|值班|全天候|服务热线|服务区|热线)")
 # Rankings (排名前移3位), thresholds of a category (过亿元项目), a duration in a rate's name (30日内办结率).
 RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
-REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上")
+REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
+                            r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")

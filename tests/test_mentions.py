@@ -82,6 +82,8 @@ def test_reads_quantities(text: str, expected: list[tuple]) -> None:
         "重大行政决策事项必须经过合法性审查，审查时间一般不少于5个工作日。",
         "开通24小时自助服务区，推行24小时不打烊服务。",
         "执法决定在作出之日起7个工作日内公开。",
+        "要求被诉单位在收到开庭传票后3日内报送出庭人员名单。",
+        "严格落实中央八项规定精神，千家万户受益。",
         "Copyright © 2022 某某市人民政府 版权所有 地址：某某路123号 邮编：264200 联系电话：0631-1234567 "
         "网站标识码：3710000001 总访问量：1234567 次 技术支持：某某网络科技有限公司，欢迎访问本站",
         "高区政务微博粉丝数位居全市同类政务微博第一。",
@@ -115,6 +117,14 @@ def test_shared_number_is_one_fact_per_rate() -> None:
 def test_the_starting_point_of_a_change_is_not_a_result() -> None:
     assert [m for m, *_ in facts("办理时限由法定24.1个工作日压缩至15.5个工作日。")] == ["15.5个工作日"]
     assert [m for m, *_ in facts("审批材料由原来的33个精简为8个。")] == ["8个"]
+
+
+def test_more_rules_from_the_development_set() -> None:
+    norm, found = find_indicators("调解和解率、纠错率分别为34.7%和12.2%。")
+    assert [(f.metric_text, f.value) for f in found] == [("调解和解率", 34.7), ("纠错率", 12.2)]
+    assert facts("审批时限由原来的100余天压缩至不足40天。") == [("40天", 40, "天", "under", "duration")]
+    assert facts("全年净增市场主体2,913户。") == [("2,913户", 2913, "户", "exact", "change")]
+    assert facts("总阅读量逾千万。") == [("千万", 10_000_000, "次", "over", "count")]
 
 
 def test_a_space_for_a_thousands_separator_before_the_unit() -> None:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pipelines.extract.quantities import NUMBER_START, RANGE_MARKS, Quantity, find_quantities
+from pipelines.extract.quantities import BARE_MAGNITUDES, NUMBER_START, RANGE_MARKS, Quantity, find_quantities
 from pipelines.extract.tables import Table, find_tables, row_facts
 from pipelines.extract.text import NormalizedText, Sentence, normalize, sentences
 
@@ -114,7 +114,7 @@ QUOTE_OPENER_RE = re.compile(r"[“\"《「]")  # what every QUOTED_RE alternati
 PREFIX_WORDS = tuple(w for w, _ in PREFIX_QUALIFIERS)
 SUFFIX_WORDS = tuple(w for w, _ in SUFFIX_QUALIFIERS)
 SHARED_BY_ALL_RE = re.compile(r"(均|都)\s*(为|达到|达|是|保持在|稳定在|维持在)?\s*$")  # 均为100%: "each of them"
-RATE_JOINERS_RE = re.compile(r"[、和与]|及(?!时)")
+RATE_JOINERS_RE = re.compile(r"[、与]|和(?![解谐])|及(?!时)")  # (和解率 is one name)
 LIST_OR_DIGIT_RE = re.compile(r"[、\d]")
 NUMBER_WITH_MARK_RE = re.compile(r"[\d.]+\S?")
 
@@ -231,7 +231,12 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         # "取消审批、审批改备案、实行告知承诺事项共106项": the total of a list, whatever its first verb;
         # "精简率34.9%": a rate named after a change is a rate
         down = up = False
-    if tail.endswith(REACHED_BEFORE):
+    reached = tail
+    for word in PREFIX_WORDS:  # 压缩至不足40天: a qualifier may stand between 至 and the number
+        if reached.endswith(word):
+            reached = reached[:-len(word)].rstrip()
+            break
+    if reached.endswith(REACHED_BEFORE):
         # "压缩至2个工作日", "下降到4.1%", "精简为8支": the number is the level reached, not the change
         # (the change would be the difference): it is what its unit measures.
         return {"percent": "ratio", "duration": "duration"}.get(family, "count"), 1
@@ -239,8 +244,10 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         if q.unit == "个百分点" or down or up or COMPARED_RE.search(clause_prefix):
             return "change", (-1 if down else 1)
         return "ratio", 1
-    if down and not tail.endswith(("至", "到")):
+    if down and not reached.endswith(("至", "到")):
         return "change", -1
+    if family == "count" and "净增" in clause_prefix:
+        return "change", 1  # 净增2,913户: a net increase is a change, unlike 新增 (the new ones, counted)
     if family == "count" and tail.endswith(GREW_BY) and compared:
         return "change", 1  # 较上年增加47人: the growth, not the level
     if family == "duration":
@@ -252,9 +259,10 @@ def _infer_unit(q: Quantity, clause_prefix: str, after: str) -> str | None:
     """The unit of a number written without a measure word, or None when it is not a quantity."""
     if q.unit:
         return q.unit
-    if q.multiplier and VIEW_RE.search(clause_prefix):
+    magnitude = q.multiplier or (q.chinese and q.raw_value in BARE_MAGNITUDES)  # 1.5万, 逾千万
+    if magnitude and VIEW_RE.search(clause_prefix):
         return "次"  # 阅读量1.5万 → 15,000 views
-    if q.approx or q.multiplier:
+    if q.approx or magnitude:
         if PERSON_NOUN.match(after):
             return "名"
         if ORG_NOUN.match(after):
@@ -293,7 +301,7 @@ def _clean_metric(text: str) -> str:
 AFTER_NUMBER = re.compile(r"^\s*(?:以上|左右|之多|余|多)?")
 # Where the noun after a number ends: a list, another number, or a preposition that starts what is done to it.
 AFTER_CUT = re.compile(  # not inside “…”; 和/与/及 only where they join, not in 和谐, 参与, 及时
-    r"(?:[、\d]|和(?!谐)|(?<![参给授赋])与|及(?!时))(?![^“”]*”)|(?<=..)(?:为|对|向|在|将|均|全部)")
+    r"(?:[、\d]|和(?![解谐])|(?<![参给授赋])与|及(?!时))(?![^“”]*”)|(?<=..)(?:为|对|向|在|将|均|全部)")
 MAX_AFTER = 24
 
 
@@ -351,12 +359,15 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
         return True
     if q.family == "duration" and PROGRAMME_AFTER_RE.match(after):
         return True  # 15分钟公共法律服务圈: the name of a programme
+    if q.family == "duration" and tail.endswith("后") and after.startswith("内"):
+        return True  # 收到开庭传票后3日内报送: a deadline
     if q.family == "duration" and (RATE_NAME_AFTER_RE.match(after) or (q.unit == "日" and tail.endswith("月"))):
         return True  # 30日内办结率: part of a rate's name; 3月5日, 每月15日: a date
     if REQUIREMENT_RE.search(sent, clauses.start(q.start), q.start) or RULE_AFTER_RE.match(after):
         return True  # 每季度至少开展1次, 须在受理后7个工作日内: a rule, not a result
     if q.chinese:
-        if (q.raw_value == "一" and q.unit not in ("%", "倍")) or q.raw_value == "半" or not q.unit:
+        if (q.raw_value == "一" and q.unit not in ("%", "倍")) or q.raw_value == "半" or \
+                (not q.unit and not (q.raw_value in BARE_MAGNITUDES and tail.endswith(PREFIX_WORDS))):
             return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase (一成, 一倍 are numbers)
         if before.endswith(("数", "几", "若")):
             return True  # 数十人, 几百家, 若干: vague quantities with no number

@@ -135,6 +135,8 @@ def normalize_unit(unit: str) -> tuple[str, int]:
 RANGE_MARKS = ("-", "~", "至", "到", "—")
 # A multiplier standing alone is a number only with 上/余/多 (上万人, 万余人); 十 alone is ten.
 _BARE_MULTIPLIERS = frozenset("百千万亿")
+# A magnitude alone (万, 千万): a number when a qualifier says how near it is (逾千万, 近万).
+BARE_MAGNITUDES = frozenset({"万", "十万", "百万", "千万", "亿"})
 _QUALIFIED_BEFORE = ("逾", "近", "超", "过", "约", "超过", "将近", "接近")  # 逾千名, 近百家, 超万人
 # normalize_unit of every unit NUMBER_RE can match, worked out once.
 _NORMAL_UNIT: dict[str, tuple[str, int]] = {u: normalize_unit(u) for u in ALL_UNITS}
@@ -171,10 +173,13 @@ def find_quantities(sentence: str) -> list[Quantity]:
         written = num  # the numeral as written, 百分之 included
         chinese = not num[0].isdigit()
         if chinese:
-            if not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS:
-                continue  # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range bound)
+            if not unit_raw and not num.startswith("百分之") and sentence[m.end():m.end() + 1] not in RANGE_MARKS \
+                    and not (num in BARE_MAGNITUDES and sentence[:m.start()].endswith(_QUALIFIED_BEFORE)):
+                # 一是, 统一, 十四五: Chinese numerals count only with a measure word (or as a range
+                # bound), or as a magnitude a qualifier measures (阅读量逾千万)
+                continue
             if num in _BARE_MULTIPLIERS and not (pre or approx1 or approx2 or mult or (
-                    unit_raw and sentence[:m.start()].endswith(_QUALIFIED_BEFORE))):
+                    (unit_raw or num in BARE_MAGNITUDES) and sentence[:m.start()].endswith(_QUALIFIED_BEFORE))):
                 continue  # 千家万户, 百花齐放, a 万户 cut from its digits by a page break: words, not numbers
             if num.startswith("百分之"):
                 num, unit_raw = num[3:], "%"

@@ -180,6 +180,19 @@ def test_a_city_department_report_names_its_counties_in_the_opening() -> None:
     assert [f.value for f in find_indicators(text)[1]] == []  # 四套班子: the four leading bodies
 
 
+def test_an_autonomous_county_named_without_its_peoples() -> None:
+    text = "2022年，镇宁自治县坚持依法行政，获评省级平安建设示范县。\n一、工作开展情况\n梳理证明事项36项。"
+    loc = read_metadata(text).locality
+    assert loc is not None and (loc.name, loc.code) == ("镇宁布依族苗族自治县", "520423")
+
+
+def test_a_report_without_a_title_is_read_from_its_opening_paragraph() -> None:
+    text = ("2022年度，巴楚县坚持依法行政，依法履职尽责，规范公正文明执法。现将2022年度法治建设工作情况报告如下：\n"
+            "一、推进法治政府建设主要举措\n专门召开会议3次。")
+    md = read_metadata(text)
+    assert md.locality is not None and md.locality.name == "巴楚县" and md.year == 2022
+
+
 def test_no_locality_when_none_is_named() -> None:
     text = "关于2021年法治政府建设情况的报告\n\n我区坚持以习近平法治思想为指导，新县城区建设取得进展。"
     assert resolve_locality(text, None) is None

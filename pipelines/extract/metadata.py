@@ -147,6 +147,11 @@ class _Index:
     one_char: frozenset[str]  # one-character patterns (none in the seeds)
 
 
+# The peoples named in an autonomous county's or banner's name: 布依族苗族自治县, 木垒哈萨克自治县.
+_PEOPLES = ["乌孜别克", "柯尔克孜", "维吾尔", "哈萨克", "塔吉克", "达斡尔", "鄂温克", "鄂伦春", "塔塔尔", "俄罗斯", "蒙古", "布依", "朝鲜", "土家", "哈尼", "傈僳", "高山", "拉祜", "东乡", "纳西", "景颇", "仫佬", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "德昂", "保安", "裕固", "独龙", "赫哲", "门巴", "珞巴", "基诺", "回", "藏", "苗", "彝", "壮", "满", "侗", "瑶", "白", "傣", "黎", "佤", "畲", "水", "土", "羌", "怒", "京"]
+_AUTONOMOUS_RE = re.compile(f"(?:(?:{'|'.join(_PEOPLES)})族?)+自治(县|旗)$")
+
+
 @functools.cache
 def _index(divisions_dir: Path | None = None, aliases_csv: Path | None = None) -> _Index:
     frame = load_localities(divisions_dir, aliases_csv)
@@ -157,6 +162,17 @@ def _index(divisions_dir: Path | None = None, aliases_csv: Path | None = None) -
         by_name.setdefault(r["name"], []).append(key)
     for name, keys in by_name.items():
         patterns.setdefault(name, []).append(_Cand("name", tuple(keys)))
+
+    # An autonomous county is written without its peoples as often as with them: 镇宁布依族苗族
+    # 自治县 → 镇宁自治县, 镇宁县 (a form that is some other place's own name is left to it).
+    for key, r in rows.items():
+        m = _AUTONOMOUS_RE.search(r["name"]) if r["level"] == "county" else None
+        if m is None or m.start() < 2:
+            continue
+        stem = r["name"][:m.start()]
+        for form in (f"{stem}自治{m.group(1)}", f"{stem}{m.group(1)}"):
+            if form not in by_name:
+                patterns.setdefault(form, []).append(_Cand("alias", (key,)))
 
     # Zones are often written with the city split off: 中共威海市委火炬高技术产业开发区工作委员会.
     # Their name minus the province/city prefix matches when the city is named nearby.
@@ -633,8 +649,9 @@ def _opening(lines: _Lines, title_line: int) -> str:
     """What follows the title until the first section heading (about 400 characters at most)."""
     opening: list[str] = []
     for line in lines.span(title_line + 1):
-        if not line or _CHROME_RE.search(line) or re.search(r"[:：]$", line):
-            continue  # the salutation (威海市人民政府：) names the addressee, not the author
+        if not line or _CHROME_RE.search(line) or (len(line) <= 30 and re.search(r"[:：]$", line)):
+            continue  # the salutation (威海市人民政府：) names the addressee, not the author (a long
+            # line ending in 报告如下： is the opening paragraph)
         if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line) and opening:
             break
         opening.append(line)

@@ -117,6 +117,9 @@ def test_shared_number_is_one_fact_per_rate() -> None:
 def test_the_starting_point_of_a_change_is_not_a_result() -> None:
     assert [m for m, *_ in facts("办理时限由法定24.1个工作日压缩至15.5个工作日。")] == ["15.5个工作日"]
     assert [m for m, *_ in facts("审批材料由原来的33个精简为8个。")] == ["8个"]
+    assert facts("行政诉讼一审败诉率由2020年的8.3%下降至5.1%。") == [("5.1%", 5.1, "%", "exact", "ratio")]
+    assert facts("办理时限由2019年底的120个工作日压缩至2021年的8个工作日。") == [
+        ("8个工作日", 8, "工作日", "exact", "duration")]
 
 
 def test_more_rules_from_the_development_set() -> None:

@@ -105,8 +105,9 @@ REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
+YEAR_OF_RE = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|初|末)?的?$")  # "2021年的" before a number
 # 由20个…, 由法定24.1个…, 由原来的33个…: the starting point of a change (a few words may stand between)
-FROM_BEFORE_RE = re.compile(r"[由从][^，,；;。\d]{0,4}$")
+FROM_BEFORE_RE = re.compile(r"[由从](?:(?:19|20)\d{2}\s*年(?:度|底|初|末)?)?[^，,；;。\d]{0,4}$")  # 由2020年的8.3%
 FROM_TO_AFTER_RE = re.compile(r"[^，,；;。]*?(至|到|(?:压缩|缩短|减少|降低|下降|精简|精减|压减|缩减|削减|提高|提升|增加|增长|上升)为)")
 CLAUSE_DELIM_RE = re.compile(f"[{re.escape(CLAUSE_DELIMS)}]")
 QUOTED_RE = re.compile(r"“[^”]{1,16}”|\"[^\"]{1,16}\"|《[^》]*》|「[^」]{1,16}」")
@@ -231,7 +232,7 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         # "取消审批、审批改备案、实行告知承诺事项共106项": the total of a list, whatever its first verb;
         # "精简率34.9%": a rate named after a change is a rate
         down = up = False
-    reached = tail
+    reached = YEAR_OF_RE.sub("", tail)  # 压缩至2021年的8个工作日
     for word in PREFIX_WORDS:  # 压缩至不足40天: a qualifier may stand between 至 and the number
         if reached.endswith(word):
             reached = reached[:-len(word)].rstrip()

@@ -79,3 +79,10 @@ def test_chinese_with_liang_parses_back(n: int) -> None:
 @given(st.integers(min_value=1, max_value=99_999), st.sampled_from([("万", 10**4), ("亿", 10**8), ("千", 10**3)]))
 def test_arabic_with_multiplier(n: int, mult: tuple[str, int]) -> None:
     assert parse_number(f"{n}{mult[0]}") == n * mult[1]
+
+
+def test_multipliers_give_the_decimal_value_not_a_binary_product() -> None:
+    # 18.6 * 10**8 is 1860000000.0000002 in binary floating point; the warehouse shows what was written
+    assert parse_number("18.6亿") == 1_860_000_000.0
+    assert parse_number("1.15亿") == 115_000_000.0
+    assert parse_number("6231.5万") == 62_315_000.0

@@ -102,7 +102,7 @@ RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
-RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限)")
+RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
 YEAR_OF_RE = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|初|末)?的?$")  # "2021年的" before a number

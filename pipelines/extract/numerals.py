@@ -77,6 +77,12 @@ def parse_arabic(text: str) -> float:
     return value
 
 
+def scale(value: float, power: int) -> float:
+    """value × 10**power read as decimal text, so 18.6亿 is 1860000000.0, not the binary product
+    1860000000.0000002 that analysts would see in the warehouse."""
+    return float(f"{value!r}e{power}") if power else value
+
+
 def parse_number(text: str) -> float:
     """Parse a number in any form this project meets: Arabic, Chinese, or Arabic followed by multipliers."""
     s = text.strip()
@@ -87,12 +93,12 @@ def parse_number(text: str) -> float:
         i = 0
         while i < len(s) and (s[i].isdigit() or s[i] in ".,"):
             i += 1
-        value = parse_arabic(s[:i])
+        power = 0
         for ch in s[i:]:
             if ch not in MULTIPLIER_POWER:
                 raise NumeralError(f"unexpected {ch!r} after a number in {text!r}")
-            value *= 10 ** MULTIPLIER_POWER[ch]
-        return value
+            power += MULTIPLIER_POWER[ch]
+        return scale(parse_arabic(s[:i]), power)
     if s == "半":
         return 0.5
     if "点" in s:  # 九十九点六: the decimals are read digit by digit

@@ -15,6 +15,7 @@ from pipelines.extract.numerals import (
     multiplier_power,
     parse_arabic,
     parse_number,
+    scale,
 )
 
 # Units, longest first so that 人次 wins over 人 and 个工作日 over 个.
@@ -196,7 +197,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
             written if written.startswith("百分之") else num,
             sentence[m.end(_NUM):end],
             power,
-            base * 10**power,
+            scale(base, power),
             unit,
             bool(approx1 or approx2),
             bool(pre),

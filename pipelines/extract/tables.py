@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.extract.numerals import NumeralError, multiplier_power, parse_arabic
+from pipelines.extract.numerals import NumeralError, multiplier_power, parse_arabic, scale
 from pipelines.extract.quantities import UNIT_FAMILY, find_quantities, normalize_unit
 
 _PIPE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
@@ -149,7 +149,7 @@ def row_facts(line: str, table: Table) -> list[CellFact]:
             unit, power = _normalized(unit_raw)
             negative = sign_mark in ("-", "－", "−", "↓") or arrow == "↓"
             kind = "change" if role == "change" else _kind(unit)
-            value = number * 10**power * (-1 if negative and kind == "change" else 1)
+            value = scale(number, power) * (-1 if negative and kind == "change" else 1)
             d0 = start + cell.index(digits)
             out.append(CellFact(d0, start + len(cell.rstrip()), digits, cell[cell.index(digits) + len(digits):].strip(),
                                 power, value, unit or "", kind, metric_text))

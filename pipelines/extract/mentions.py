@@ -91,8 +91,8 @@ REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", 
 # Before or after a number, part of a code or a name: 5G, G20, 1+2+N, 2022-01-19, 09:18, 3.2.1 section numbers.
 SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:×*")
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
-# A time that names a programme: 15分钟公共法律服务圈, 半小时政务服务圈.
-# 15分钟公共法律服务圈, 24小时自助服务区, 24小时不打烊: a duration naming a service, not a result
+# A time that names a programme or a service, not a result: 15分钟公共法律服务圈, 半小时政务服务圈,
+# 24小时自助服务区, 24小时不打烊.
 PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈|(?:自助|不打烊|在线|值守|值班|全天候|服务热线|服务区|热线)")
 # Rankings (排名前移3位), thresholds of a category (过亿元项目), a duration in a rate's name (30日内办结率).
 RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")

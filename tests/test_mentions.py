@@ -83,6 +83,7 @@ def test_reads_quantities(text: str, expected: list[tuple]) -> None:
         "开通24小时自助服务区，推行24小时不打烊服务。",
         "执法决定在作出之日起7个工作日内公开。",
         "按照每万人拥有律师数3.2名的标准配备。",
+        "明确每两年至少开展1次全面清理，每3个月至少通报1次。",
         "要求被诉单位在收到开庭传票后3日内报送出庭人员名单。",
         "严格落实中央八项规定精神，千家万户受益。",
         "Copyright © 2022 某某市人民政府 版权所有 地址：某某路123号 邮编：264200 联系电话：0631-1234567 "
@@ -93,6 +94,13 @@ def test_reads_quantities(text: str, expected: list[tuple]) -> None:
 )
 def test_not_indicators(text: str) -> None:
     assert facts(text) == []
+
+
+def test_a_plan_heading_inside_a_collapsed_line_starts_the_plan() -> None:
+    """Text copied from a page that lost its line breaks: whole sections on one line."""
+    results = "一、主要成效　　" + "全年办理行政复议案件12件，依法规范行政行为，持续优化营商环境。" * 12
+    text = results + "三、2020年工作打算　　2020年，力争新增调解员100名，开展培训3次。\n"
+    assert [m for m, *_ in facts(text)] == ["12件"] * 12
 
 
 def test_plan_sections_are_skipped() -> None:

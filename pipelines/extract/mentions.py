@@ -42,7 +42,7 @@ CHANGE_UP = ("提升", "提高", "增长", "增加", "上升", "增幅", "增速
 # (not 争取: "争取上级资金500万元" reports money obtained; not a bare 拟, which is in 模拟)
 PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标", "计划开展", "计划新建", "计划完成", "计划组织", "计划实现")
 # Before a number: ranks, ordinals and deadlines, not quantities.
-REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "传真", "邮编", "编号", "代码")
+REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "传真", "邮编", "编号", "代码", "每")  # 每3个月: a period
 # A number right after these is a phone number or a hotline unless it counts something (接听电话4.2万个).
 CONTACT_BEFORE = ("电话", "热线")
 LEADING_FILLERS = re.compile(
@@ -99,7 +99,7 @@ RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
-REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每(?:日|天|周|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
+REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每[一二两三四五六七八九十\d]*个?(?:日|天|周|星期|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -234,6 +235,28 @@ def _is_plan_heading(head_text: str, year: int | None) -> bool:
     return year is not None and any(int(y) > year for y in HEADING_YEAR_RE.findall(head_text))
 
 
+# Text copied from a page that lost its line breaks runs whole sections into one line, headings
+# included ("…有待进一步提高。三、2020年工作打算　　2020年是…"): a long line is read as the
+# lines it was, cut before each top-level heading that follows a sentence end.
+_COLLAPSED_LINE = 300
+_INLINE_HEADING_RE = re.compile(r"(?<=[。；！？])[ \u3000]*(?=[一二三四五六七八九十]{1,3}、)")
+
+
+def _lines(text: str) -> Iterator[tuple[str, int]]:
+    """(line, offset) of every line of text, long lines cut before their inline headings."""
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) > _COLLAPSED_LINE and _INLINE_HEADING_RE.search(line):
+            cut = 0
+            for m in _INLINE_HEADING_RE.finditer(line):
+                yield line[cut:m.end()], pos + cut
+                cut = m.end()
+            yield line[cut:], pos + cut
+        else:
+            yield line, pos
+        pos += len(line) + 1
+
+
 def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
     """Split normalized text into sentences, each knowing its heading and section kind.
 
@@ -241,10 +264,7 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
     result: list[Sentence] = []
     heading: str | None = None
     in_plan = False
-    pos = 0
-    for line in norm.text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
+    for line, line_start in _lines(norm.text):
         stripped = line.strip()
         if not stripped:
             continue

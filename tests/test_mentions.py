@@ -96,6 +96,11 @@ def test_not_indicators(text: str) -> None:
     assert facts(text) == []
 
 
+def test_a_wrapped_line_ending_in_a_percentage_runs_on() -> None:
+    text = "全面落实行政执法三项制度，全年作出行政处罚决定3,215件，罚没款1.64亿元，同比分别下降9.2%\n和13.5%。\n"
+    assert [v for _, v, *_ in facts(text)][-2:] == [-9.2, -13.5]
+
+
 def test_a_plan_heading_inside_a_collapsed_line_starts_the_plan() -> None:
     """Text copied from a page that lost its line breaks: whole sections on one line."""
     results = "一、主要成效　　" + "全年办理行政复议案件12件，依法规范行政行为，持续优化营商环境。" * 12

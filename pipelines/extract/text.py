@@ -104,7 +104,7 @@ def _joins_next_line(line: str, next_line: str) -> bool:
         return False
     last = stripped[-1]
     decimal_cut = last == "." and stripped[-2:-1].isdigit() and nxt[:1].isdigit()  # 咨询1.⏎3万人次
-    if not (_is_cjk(last) or last.isdigit() or last in "”、“《，," or decimal_cut):
+    if not (_is_cjk(last) or last.isdigit() or last in "”、“《，,%％" or decimal_cut):
         return False  # a sentence end (。) ends most lines: tested before the regexes below
     if HEADING_RE.match(next_line) or nxt.startswith(("·", "•", "【")) or LINK_ITEM_RE.match(stripped.lstrip()):
         return False  # (a list of other articles, each ending in its date, is one item per line)

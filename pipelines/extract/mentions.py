@@ -103,6 +103,7 @@ REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每[一二两三四五
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
+SESSION_BEFORE_RE = re.compile(r"届[\u4e00-\u9fff]{0,4}$")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
 YEAR_OF_RE = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|初|末)?的?$")  # "2021年的" before a number
@@ -360,6 +361,8 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
         return True
     if q.family == "duration" and PROGRAMME_AFTER_RE.match(after):
         return True  # 15分钟公共法律服务圈: the name of a programme
+    if q.unit == "次" and (SESSION_BEFORE_RE.search(tail) or after.startswith("全会")):
+        return True  # 省委十三届二次全会, 区十六届人大二次会议: a session's number
     if q.family == "duration" and tail.endswith("后") and after.startswith("内"):
         return True  # 收到开庭传票后3日内报送: a deadline
     if q.family == "duration" and (RATE_NAME_AFTER_RE.match(after) or (q.unit == "日" and tail.endswith("月"))):

@@ -234,6 +234,11 @@ def test_title_split_over_two_lines() -> None:
     assert find_title(text) == "某某县人民政府关于2021年度法治政府建设情况的报告"
 
 
+def test_a_site_name_after_a_hyphen_is_not_part_of_the_title() -> None:
+    text = "某某县2023年度法治政府建设情况-某某官方网站\n\n某某县2023年度法治政府建设情况\n来源：县政府 时间：2024-04-03\n\n2023年，"
+    assert find_title(text) == "某某县2023年度法治政府建设情况"
+
+
 def test_a_page_column_named_like_a_report_is_not_the_title() -> None:
     text = ("今天是：2021年3月1日 星期一\n工作报告\n\n您所在的位置：政务公开 > 工作报告\n\n"
             "2020年某某县法治政府建设情况报告\n来源：司法局 更新时间：2021/03/01\n\n2020年，某某县……")

@@ -618,6 +618,9 @@ class _TitleWindow:
         return self._found[n] if n < len(self._found) else None
 
 
+_SITE_SUFFIX_RE = re.compile(r"[_|]|\s-\s|[-－—](?=[^-－—]*网站?[^-－—]*$)")
+
+
 def _title(lines: _Lines) -> tuple[str | None, int]:
     """The first report-like line near the top, with the issuer lines above it, and the index
     of its last line (-1 if none)."""
@@ -626,7 +629,8 @@ def _title(lines: _Lines) -> tuple[str | None, int]:
         i = window.get(n)
         if i is None:
             break
-        line = re.split(r"[_|]|\s-\s", lines[i])[0].strip()  # "<title>_某某政府网" from a page's <title>
+        # "<title>_某某政府网", "<title> - 某某网", "<title>-某某官方网站": a page's <title> and its site
+        line = _SITE_SUFFIX_RE.split(lines[i])[0].strip()
         following = window.get(n + 1)
         parts: list[str] = []
         if _is_title_line(line):

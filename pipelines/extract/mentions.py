@@ -233,11 +233,12 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         # "取消审批、审批改备案、实行告知承诺事项共106项": the total of a list, whatever its first verb;
         # "精简率34.9%": a rate named after a change is a rate
         down = up = False
-    reached = YEAR_OF_RE.sub("", tail)  # 压缩至2021年的8个工作日
-    for word in PREFIX_WORDS:  # 压缩至不足40天: a qualifier may stand between 至 and the number
-        if reached.endswith(word):
-            reached = reached[:-len(word)].rstrip()
-            break
+    reached = tail  # (each test below is one C call first: this runs for every number)
+    if reached.endswith(("的", "年", "度", "底", "初", "末")):
+        reached = YEAR_OF_RE.sub("", reached)  # 压缩至2021年的8个工作日
+    if reached.endswith(PREFIX_WORDS):  # 压缩至不足40天: a qualifier may stand between 至 and the number
+        word = next(w for w in PREFIX_WORDS if reached.endswith(w))
+        reached = reached[:-len(word)].rstrip()
     if reached.endswith(REACHED_BEFORE):
         # "压缩至2个工作日", "下降到4.1%", "精简为8支": the number is the level reached, not the change
         # (the change would be the difference): it is what its unit measures.

@@ -32,6 +32,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict
 
 from models.records import Locality
+from pipelines.extract.traditional import as_simplified
 from pipelines.extract.zones import unlisted_zone
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -819,7 +820,9 @@ def _year(layout: _Layout, title: str | None, published: date | None) -> int | N
 
 
 def read_metadata(text: str) -> ReportMetadata:
-    """Everything a report says about itself (its layout read once for all of it)."""
+    """Everything a report says about itself (its layout read once for all of it); a text in
+    traditional characters is read in simplified ones, as place names are written."""
+    text = as_simplified(text)
     layout = _layout(text)
     title = layout.title
     published = _published(layout)

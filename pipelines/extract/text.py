@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipelines.extract.traditional import as_simplified
+
 # Characters folded one-to-one so that patterns need to know only one form.
 _FOLD = str.maketrans({
     "％": "%", "（": "(", "）": ")", "．": ".", "－": "-", "～": "~",
@@ -137,8 +139,10 @@ def normalize(text: str) -> NormalizedText:
     """Fold character variants and remove line breaks that split a sentence.
 
     A break may carry a page's furniture (blank lines, a page number, a running header): a
-    sentence split across two pages is joined with it cut out."""
-    lines = text.split("\n")
+    sentence split across two pages is joined with it cut out. A text in traditional characters
+    is read in simplified ones (traditional.py: same length, so offsets hold)."""
+    source = as_simplified(text)
+    lines = source.split("\n")
     running: list[frozenset[str]] = []  # worked out only once a page number is met
 
     def is_furniture(s: str, after_page_number: bool) -> bool:
@@ -165,7 +169,7 @@ def normalize(text: str) -> NormalizedText:
             join_after[i] = j
         i = j if j > i + 1 and i in join_after else i + 1
 
-    folded = fold_text(text)
+    folded = fold_text(source)
     if not join_after:
         return NormalizedText(folded, list(range(len(text))), text)
     line_starts = [0]

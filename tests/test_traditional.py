@@ -1,0 +1,60 @@
+"""A report in traditional characters (a site's big5 gateway, a copy site) reads as its simplified twin."""
+
+from pathlib import Path
+
+from pipelines.extract.mentions import find_indicators
+from pipelines.extract.metadata import read_metadata
+from pipelines.extract.traditional import is_traditional, to_simplified
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = [ROOT / "seeds" / "reports", ROOT / "tests" / "data" / "devset" / "reports"]
+
+TRADITIONAL = ("南京市人民政府關於2018年度法治政府建設工作的報告\n\n江蘇省人民政府：\n"
+               "2018年，南京市堅持依法行政。全年辦理行政復議案件126件，減免法律服務費用65萬餘元，"
+               "培訓執法人員1200人次，調解成功率達98%，出庭應訴率同比提高12個百分點。\n")
+
+
+def test_a_traditional_report_gives_its_facts_with_spans_on_what_was_written() -> None:
+    norm, found = find_indicators(TRADITIONAL)
+    got = []
+    for f in found:
+        a, b = norm.span(f.start, f.end)
+        got.append((TRADITIONAL[a:b], f.value, f.unit, f.kind))
+    assert got == [("126件", 126, "件", "count"), ("65萬餘元", 650_000, "元", "amount"),
+                   ("1200人次", 1200, "人次", "count"), ("98%", 98, "%", "ratio"),
+                   ("12個百分點", 12, "个百分点", "change")]
+    assert found[0].metric_text == "办理行政复议案件"  # what it counts, as the catalog writes it
+
+
+def test_its_locality_and_year_are_found() -> None:
+    meta = read_metadata(TRADITIONAL)
+    assert meta.locality is not None and meta.locality.name == "南京市" and meta.year == 2018
+
+
+def test_conversion_keeps_every_offset() -> None:
+    assert len(to_simplified(TRADITIONAL)) == len(TRADITIONAL)
+
+
+def test_simplified_reports_are_left_as_they_are() -> None:
+    texts = [p.read_text(encoding="utf-8") for d in REPORTS for p in sorted(d.glob("*")) if p.suffix in (".txt", ".md")]
+    assert len(texts) >= 20
+    assert not any(is_traditional(t) for t in texts)
+    assert is_traditional(TRADITIONAL)
+
+
+def test_every_sample_written_in_traditional_characters_gives_the_same_facts() -> None:
+    """The samples turned into traditional characters with OpenCC's own table, then read back."""
+    from pipelines.extract.traditional import _pairs
+
+    to_traditional = str.maketrans(_pairs("STCharacters.txt"))
+    for path in sorted((ROOT / "seeds" / "reports").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        written = text.translate(to_traditional)
+        assert is_traditional(written), path.name
+
+        def facts(t: str) -> list[tuple]:
+            return [(f.start, f.end, f.value, f.unit, f.qualifier, f.kind) for f in find_indicators(t)[1]]
+
+        assert facts(written) == facts(text), path.name
+        a, b = read_metadata(text), read_metadata(written)
+        assert (b.locality, b.year) == (a.locality, a.year), path.name

@@ -58,3 +58,12 @@ def test_every_sample_written_in_traditional_characters_gives_the_same_facts() -
         assert facts(written) == facts(text), path.name
         a, b = read_metadata(text), read_metadata(written)
         assert (b.locality, b.year) == (a.locality, a.year), path.name
+
+
+def test_a_copy_in_traditional_characters_is_the_same_report() -> None:
+    from pipelines.extract.traditional import _pairs
+    from warehouse.dedupe import content_fingerprint
+
+    text = (ROOT / "seeds" / "reports" / "003_58c1e1fb0637adbd.txt").read_text(encoding="utf-8")
+    written = text.translate(str.maketrans(_pairs("STCharacters.txt")))
+    assert written != text and content_fingerprint(written) == content_fingerprint(text)

@@ -4,8 +4,8 @@ A report reaches the inbox as a text dump, a web page, a PDF and a Word file,
 in UTF-8 or GBK: different bytes (so different report ids), the same report.
 Two files are the same report when
 
-- their texts are equal once folded (`content_fingerprint`: NFKC, letters and
-  digits only, page-chrome lines dropped), or
+- their texts are equal once folded (`content_fingerprint`: simplified characters,
+  NFKC, letters and digits only, page-chrome lines dropped), or
 - they name the same locality and year and share most of their text (Jaccard
   similarity of 5-character shingles ≥ `SIMILAR`): a web page adds a metadata
   block and a title line, a PDF loses paragraph breaks, a dump keeps a footer.
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from models import Report
 from pipelines.extract.text import BOILERPLATE_RE
+from pipelines.extract.traditional import as_simplified
 
 SIMILAR = 0.8  # a revised report restating a year differs by more than this: it stays a vintage of its own
 SHINGLE = 5
@@ -39,7 +40,8 @@ _FIELD_LINE = re.compile(r"^\s*[\u4e00-\u9fff\s]{2,10}[:：]")
 def _folded(text: str) -> str:
     """Letters and digits of the text's body: no white space, punctuation, markdown or page chrome."""
     kept = []
-    for line in unicodedata.normalize("NFKC", text).splitlines():
+    # (a copy in traditional characters, from a site's big5 gateway, is the same report)
+    for line in unicodedata.normalize("NFKC", as_simplified(text)).splitlines():
         short = len(line.strip()) < 80
         if short and (BOILERPLATE_RE.search(line) or _FIELD_LINE.match(line)):
             continue

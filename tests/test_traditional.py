@@ -67,3 +67,19 @@ def test_a_copy_in_traditional_characters_is_the_same_report() -> None:
     text = (ROOT / "seeds" / "reports" / "003_58c1e1fb0637adbd.txt").read_text(encoding="utf-8")
     written = text.translate(str.maketrans(_pairs("STCharacters.txt")))
     assert written != text and content_fingerprint(written) == content_fingerprint(text)
+
+
+def test_a_big5_file_is_decoded_as_big5_and_a_gbk_file_as_gbk(tmp_path: Path) -> None:
+    from models import Rejection
+    from pipelines.extract.report import extract_facts, read_report, scan_inbox
+    from pipelines.extract.traditional import _pairs
+
+    text = (ROOT / "seeds" / "reports" / "003_58c1e1fb0637adbd.txt").read_text(encoding="utf-8")
+    written = text.translate(str.maketrans(_pairs("STCharacters.txt")))
+    (tmp_path / "big5.txt").write_bytes(written.encode("cp950", errors="replace"))
+    (tmp_path / "gbk.txt").write_bytes(text.encode("gbk"))
+    reports = {s.file_name: read_report(s) for s in scan_inbox(tmp_path)}
+    assert not any(isinstance(r, Rejection) for r in reports.values())
+    assert reports["big5.txt"].encoding == "big5" and reports["gbk.txt"].encoding == "gb18030"  # type: ignore[union-attr]
+    values = {name: [(f.value, f.unit) for f in extract_facts(r)] for name, r in reports.items()}  # type: ignore[arg-type]
+    assert values["big5.txt"] == values["gbk.txt"] and len(values["gbk.txt"]) > 30

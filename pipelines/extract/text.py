@@ -313,5 +313,20 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
-    return data.decode("gb18030"), "gb18030"
+    # GB18030 is a superset of GBK and GB2312, so one attempt covers all three. A page saved from
+    # a site's traditional-character gateway is Big5, which GB18030 also decodes, into nonsense:
+    # of the two readings, the one with more of the commonest characters of these reports wins.
+    gb = data.decode("gb18030")
+    try:
+        big5 = data.decode("cp950")
+    except UnicodeDecodeError:
+        return gb, "gb18030"
+    return (big5, "big5") if _common_chars(big5) > _common_chars(gb) else (gb, "gb18030")
+
+
+# Characters written the same in both scripts and frequent in every report.
+_COMMON = dict.fromkeys(map(ord, "的一是在了和有人年法治政府行件工作建设設"))
+
+
+def _common_chars(text: str) -> int:
+    return len(text) - len(text.translate(_COMMON))

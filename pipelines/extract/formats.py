@@ -12,7 +12,7 @@ with a stage and a reason an analyst can act on, for a file it cannot use.
   The page's metadata block (发文机关, 成文日期, 发文字号, 索引号 …) is put on
   top of the text as "发文机关：…" lines, where `metadata.py` reads it and the
   extractor skips it as page chrome. Encoding: BOM, then <meta charset>, else
-  UTF-8, then GB18030.
+  UTF-8, then GB18030 or Big5 (text.decode_bytes).
 - .pdf: the text layer (pypdf), lines wrapped by the layout joined back into
   paragraphs, page numbers dropped. No text layer: a scanned image, rejected.
 - .docx: paragraphs and tables in document order (python-docx), one line each;

@@ -301,7 +301,7 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a text file of unknown encoding: BOMs first, then UTF-8, then GB18030.
+    """Decode a text file of unknown encoding: BOMs first, then UTF-8, then GB18030 or Big5.
 
     Returns (text, encoding). Raises UnicodeDecodeError when no encoding fits.
     """

@@ -90,11 +90,12 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9
 _XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 # Chinese pages that declare GB2312 or GBK routinely use characters only GBK/GB18030 have.
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-                    "cp936": "gb18030", "euc-cn": "gb18030", "utf8": "utf-8"}
+                    "cp936": "gb18030", "euc-cn": "gb18030", "utf8": "utf-8",
+                    "big5": "cp950", "big-5": "cp950", "x-x-big5": "cp950"}  # (cp950: Big5 as Windows writes it)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """A page's text and encoding: BOM, then the declared charset, else UTF-8, then GB18030."""
+    """A page's text and encoding: BOM, then the declared charset, else UTF-8, then GB18030 or Big5."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return _decode_text(data)
     head = data[:4096]

@@ -44,9 +44,9 @@ def test_simplified_reports_are_left_as_they_are() -> None:
 
 def test_every_sample_written_in_traditional_characters_gives_the_same_facts() -> None:
     """The samples turned into traditional characters with OpenCC's own table, then read back."""
-    from pipelines.extract.traditional import _pairs
+    from pipelines.extract.traditional import opencc_pairs
 
-    to_traditional = str.maketrans(_pairs("STCharacters.txt"))
+    to_traditional = str.maketrans(opencc_pairs("STCharacters.txt"))
     for path in sorted((ROOT / "seeds" / "reports").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         written = text.translate(to_traditional)
@@ -61,21 +61,21 @@ def test_every_sample_written_in_traditional_characters_gives_the_same_facts() -
 
 
 def test_a_copy_in_traditional_characters_is_the_same_report() -> None:
-    from pipelines.extract.traditional import _pairs
+    from pipelines.extract.traditional import opencc_pairs
     from warehouse.dedupe import content_fingerprint
 
     text = (ROOT / "seeds" / "reports" / "003_58c1e1fb0637adbd.txt").read_text(encoding="utf-8")
-    written = text.translate(str.maketrans(_pairs("STCharacters.txt")))
+    written = text.translate(str.maketrans(opencc_pairs("STCharacters.txt")))
     assert written != text and content_fingerprint(written) == content_fingerprint(text)
 
 
 def test_a_big5_file_is_decoded_as_big5_and_a_gbk_file_as_gbk(tmp_path: Path) -> None:
     from models import Rejection
     from pipelines.extract.report import extract_facts, read_report, scan_inbox
-    from pipelines.extract.traditional import _pairs
+    from pipelines.extract.traditional import opencc_pairs
 
     text = (ROOT / "seeds" / "reports" / "003_58c1e1fb0637adbd.txt").read_text(encoding="utf-8")
-    written = text.translate(str.maketrans(_pairs("STCharacters.txt")))
+    written = text.translate(str.maketrans(opencc_pairs("STCharacters.txt")))
     (tmp_path / "big5.txt").write_bytes(written.encode("cp950", errors="replace"))
     (tmp_path / "gbk.txt").write_bytes(text.encode("gbk"))
     reports = {s.file_name: read_report(s) for s in scan_inbox(tmp_path)}

@@ -17,12 +17,13 @@ from functools import cache
 from importlib import resources
 
 # Above this share of its characters, a text is written in traditional characters. A simplified
-# report has almost none (a 乾 or 著 here and there); a traditional one about one in six.
+# report has almost none (at most 0.4 % in the samples and the development set: a 乾 or 著 here
+# and there); the samples written in traditional characters, 27 to 30 %.
 TRADITIONAL_SHARE = 0.02
 SAMPLE = 4000  # characters looked at: the opening is enough to tell
 
 
-def _pairs(name: str) -> dict[str, str]:
+def opencc_pairs(name: str) -> dict[str, str]:
     """OpenCC dictionary `name`: each one-character key with its first one-character value."""
     text = resources.files("opencc").joinpath("dictionary", name).read_text(encoding="utf-8")
     out: dict[str, str] = {}
@@ -37,8 +38,8 @@ def _pairs(name: str) -> dict[str, str]:
 @cache
 def _tables() -> tuple[dict[int, str], dict[int, None]]:
     """(traditional → simplified, for str.translate; the traditional-only characters → None)."""
-    to_simplified = _pairs("TSCharacters.txt")
-    simplified_forms = set(_pairs("STCharacters.txt"))  # characters a simplified text writes too
+    to_simplified = opencc_pairs("TSCharacters.txt")
+    simplified_forms = set(opencc_pairs("STCharacters.txt"))  # characters a simplified text writes too
     only_traditional = {ch for ch in to_simplified if ch not in simplified_forms}
     return str.maketrans(to_simplified), dict.fromkeys(map(ord, only_traditional))
 

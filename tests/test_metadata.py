@@ -193,6 +193,14 @@ def test_a_report_without_a_title_is_read_from_its_opening_paragraph() -> None:
     assert md.locality is not None and md.locality.name == "巴楚县" and md.year == 2022
 
 
+def test_a_county_report_without_title_that_names_only_its_citys_documents() -> None:
+    """"我县" in the opening, the city in the names of the documents followed, the county further on."""
+    text = ("按照《达州市法治政府建设实施方案（2017-2020年）》要求，现将2017年我县法治政府建设工作有关情况报告如下。\n"
+            "一、高度重视\n印发《大竹县法治政府建设实施方案》，全年刊登信息71条。\n")
+    md = read_metadata(text)
+    assert md.locality is not None and md.locality.name == "大竹县" and md.year == 2017
+
+
 def test_no_locality_when_none_is_named() -> None:
     text = "关于2021年法治政府建设情况的报告\n\n我区坚持以习近平法治思想为指导，新县城区建设取得进展。"
     assert resolve_locality(text, None) is None

@@ -387,6 +387,9 @@ def resolve_locality(text: str, title: str | None = None) -> Locality | None:
     return _locality(text, _layout(text), title)
 
 
+_SELF_RE = re.compile(r"我(县|区|旗)")
+
+
 def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
     idx = _index()
     title = title or layout.title or ""
@@ -411,6 +414,14 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
             break
         if i >= 2:
             break
+    # "现将2017年我县…报告如下" with only the city named in the head (in the names of the city's
+    # documents it follows): the author is the one county of that city its first paragraphs name.
+    if chosen is not None and LEVEL_RANK[chosen["level"]] < 2 and (me := _SELF_RE.search(layout.opening)):
+        named = {r["key"]: r for r, _ in _resolve_hits(_squash(text[:3000]), idx, header, body)
+                 if LEVEL_RANK[r["level"]] >= 2 and r["name"].endswith(me.group(1))
+                 and chosen["key"] in (r["city_code"], r["province_code"])}
+        if len(named) == 1:
+            chosen = next(iter(named.values()))
     # A zone no table lists (南京江北新区): named in the title or by the issuer, it is a zone of its
     # own rather than no locality at all, or the city or province it belongs to (pipelines/extract/zones.py).
     if chosen is None or LEVEL_RANK[chosen["level"]] < 2:
@@ -791,6 +802,7 @@ def _issuer(layout: _Layout) -> str | None:
     return None
 
 
+_NAMED_RE = re.compile(r"《[^》]*》|[（(][^）)]*[）)]")
 _YEAR_RE = re.compile(rf"((?:19|20)\d{{2}}|[二][〇零○][一二三四五六七八九〇零○][〇零○一二三四五六七八九])\s*年(?!\s*{_NUM}{{1,2}}\s*月)")
 
 
@@ -811,7 +823,8 @@ def _year(layout: _Layout, title: str | None, published: date | None) -> int | N
     title = title or layout.title
     if title and (years := _years(title)):
         return years[0]  # "2021年…情况和2022年工作安排": the first year is the one reported on
-    if years := _years(layout.opening):
+    # (years inside a document's name or brackets, 《…实施方案（2017-2020年）》, are not the report's)
+    if years := _years(_NAMED_RE.sub("", layout.opening)) or _years(layout.opening):
         return years[0]
     published = published or _published(layout)
     if published:

@@ -1,4 +1,4 @@
-"""The extractor on the development set: thirty-six reports the extractor was not written from.
+"""The extractor on the development set: thirty-eight reports the extractor was not written from.
 
 tests/data/devset: reports written in the style of real ones from twenty-nine provinces
 (counties, a 自治县, a 旗, county-level cities, districts, cities, development zones,
@@ -10,7 +10,7 @@ share bars and footers, each with a hand-made gold file following
 page's quotes are in its extracted text). The five samples are what the rules were
 first written from; each later batch measured the rules on text they were not written
 from before its own misses became rules (fact F1 as received: 0.961, 0.962, 0.986 for
-three sixes, then 0.998, 0.983, 0.976, 0.995, 1.000, 0.986, 0.987, 0.995 and 1.000 for nine pairs), so a change that only suits
+three sixes, then 0.998, 0.983, 0.976, 0.995, 1.000, 0.986, 0.987, 0.995, 1.000 and 0.973 for ten pairs), so a change that only suits
 the samples shows up here.
 """
 
@@ -39,5 +39,5 @@ def test_full_f1(scores: Scores) -> None:
 
 
 def test_locality_and_year_of_every_report(scores: Scores) -> None:
-    assert all(scores.locality_ok.values()) and len(scores.locality_ok) == 36
+    assert all(scores.locality_ok.values()) and len(scores.locality_ok) == 38
     assert all(scores.year_ok.values())

@@ -57,3 +57,14 @@ def test_chrome_around_a_report_changes_nothing(path: Path) -> None:
 
 def test_there_are_reports_to_wrap() -> None:
     assert len(REPORTS) >= 20
+
+
+def test_a_report_republished_by_a_wechat_account() -> None:
+    """The editor's note before the report, ▌-marked headings, the plan section, and the list of
+    other articles after it."""
+    text = ("编者按：近日，某某区人民政府公开发布了2022年法治政府建设情况报告，全文约8000字，阅读需要10分钟。\n\n"
+            "某某区人民政府关于2022年法治政府建设情况的报告\n\n"
+            "▌一、主要成效\n全年办理行政复议案件56件。\n\n"
+            "▌三、2023年工作安排\n组织培训班12期，培训500名执法人员。\n\n"
+            "往期推荐\n\n全区开展法律进乡村活动120场\n\n第3期培训班开班 86名学员参训\n\n阅读 2345\n")
+    assert [f.value for f in find_indicators(text)[1]] == [56]

@@ -24,8 +24,11 @@ _FOLD = str.maketrans({
 SENTENCE_END = "。！？；!?;"
 
 # A heading: markdown '#', 一、, （一）, (一), 1. / 1、 at a line's start, or a short bold line.
+# What may stand before a heading's number: markdown, or the marks of a web or WeChat article (▌一、).
+_HEADING_MARKS = "▌▍▎■□●◆◇★☆▶►◎※"
 HEADING_RE = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*)?\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、](?!\d))"
+    rf"^\s*(?:#{{1,6}}\s*|\*\*|[{_HEADING_MARKS}]\s*)?\s*"
+    r"(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、](?!\d))"
 )
 # Sections that plan the coming year rather than report results.
 PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|下步|下一阶段|下阶段|下一年度|新的一年|来年|今后|明年|努力方向|"
@@ -34,7 +37,7 @@ PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|下步|下
 # ("三、2021年重点任务" in the 2020 report).
 HEADING_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 UNNUMBERED_PLAN_RE = re.compile(
-    r"^[#*\s]*(?:(?:19|20)\d{2}\s*年度?|下一步|下步|今后)[^。；;，,]{0,16}(打算|安排|计划|思路|重点|方向)[*\s:：]*$"
+    rf"^[#*\s{_HEADING_MARKS}]*(?:(?:19|20)\d{{2}}\s*年度?|下一步|下步|今后)[^。；;，,]{{0,16}}(打算|安排|计划|思路|重点|方向)[*\s:：]*$"
 )
 PLAN_SUBHEADING_RE = re.compile(r"(下一步|下步|工作打算|工作安排|工作计划|工作思路|努力方向)")
 # Lines of a web page's chrome: navigation, metadata blocks, footers, share buttons.
@@ -204,7 +207,7 @@ class Sentence(NamedTuple):
 
 _SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?")
 _HEADING_END_RE = re.compile(r"[。；;]")
-_TOP_LEVEL_RE = re.compile(r"^\s*(?:#{1,6}\s*)?[一二三四五六七八九十]+、")
+_TOP_LEVEL_RE = re.compile(rf"^\s*(?:#{{1,6}}\s*|[{_HEADING_MARKS}]\s*)?[一二三四五六七八九十]+、")
 
 
 def _heading_text(stripped: str) -> str:
@@ -239,6 +242,13 @@ def _is_plan_heading(head_text: str, year: int | None) -> bool:
     return year is not None and any(int(y) > year for y in HEADING_YEAR_RE.findall(head_text))
 
 
+# What a republished article (a WeChat account, a news site) puts around the report: the editor's
+# note before it, and lists of other articles after it.
+_EDITOR_NOTE = ("编者按", "【编者按】", "编者的话", "小编")
+_LINK_LIST_HEAD_RE = re.compile(r"^[【\[]?(往期推荐|往期回顾|推荐阅读|相关阅读|延伸阅读|相关文章|相关链接|相关新闻|热点推荐|"
+                                r"猜你喜欢|更多阅读)[】\]]?[:：]?$")
+
+
 # Text copied from a page that lost its line breaks runs whole sections into one line, headings
 # included ("…有待进一步提高。三、2020年工作打算　　2020年是…"): a long line is read as the
 # lines it was, cut before each top-level heading that follows a sentence end.
@@ -268,6 +278,7 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
     result: list[Sentence] = []
     heading: str | None = None
     in_plan = False
+    in_links = False
     for line, line_start in _lines(norm.text):
         stripped = line.strip()
         if not stripped:
@@ -281,14 +292,18 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
         else:
             is_heading = False
         if is_heading:
-            heading = head_text.strip("#* ").replace("**", "").strip()
+            heading = head_text.strip("#* " + _HEADING_MARKS).replace("**", "").strip()
             if top_level:
                 in_plan = _is_plan_heading(head_text, year)
             elif PLAN_SUBHEADING_RE.search(head_text):
                 in_plan = True  # a plan sub-section runs to the next top-level heading
         if stripped.startswith(("附件", "附表")):
             in_plan = False  # what is attached reports results, whatever section came before
-        boiler = _is_boilerplate(line, stripped)
+        if _LINK_LIST_HEAD_RE.match(stripped):
+            in_links = True  # 往期推荐, 相关阅读: the titles of other articles follow
+        elif in_links and (len(stripped) >= 80 or stripped.endswith(("。", "；"))):
+            in_links = False  # prose again
+        boiler = in_links or stripped.startswith(_EDITOR_NOTE) or _is_boilerplate(line, stripped)
         # Sentences inside the line, with their offsets.
         for m in _SENTENCE_RE.finditer(line):
             chunk = m.group(0)

@@ -17,10 +17,10 @@ from functools import cache
 from importlib import resources
 
 # Above this share of its characters, a text is written in traditional characters. A simplified
-# report has almost none (at most 0.4 % in the samples and the development set: a 乾 or 著 here
-# and there); the samples written in traditional characters, 27 to 30 %.
+# report has almost none (at most 0.05 % of the first 2,000 characters in the samples and the
+# development set: a 乾 or 著 here and there); the samples written in traditional ones, 27 to 30 %.
 TRADITIONAL_SHARE = 0.02
-SAMPLE = 4000  # characters looked at: the opening is enough to tell
+SAMPLE = 2000  # characters looked at: the opening is enough to tell
 
 
 def opencc_pairs(name: str) -> dict[str, str]:
@@ -36,18 +36,22 @@ def opencc_pairs(name: str) -> dict[str, str]:
 
 
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, None]]:
-    """(traditional → simplified, for str.translate; the traditional-only characters → None)."""
+def _tables() -> tuple[dict[int, str], frozenset[str]]:
+    """(traditional → simplified, for str.translate; the traditional-only characters)."""
     to_simplified = opencc_pairs("TSCharacters.txt")
     simplified_forms = set(opencc_pairs("STCharacters.txt"))  # characters a simplified text writes too
-    only_traditional = {ch for ch in to_simplified if ch not in simplified_forms}
-    return str.maketrans(to_simplified), dict.fromkeys(map(ord, only_traditional))
+    only_traditional = frozenset(ch for ch in to_simplified if ch not in simplified_forms)
+    return str.maketrans(to_simplified), only_traditional
 
 
 def is_traditional(text: str) -> bool:
-    """Whether text is written in traditional characters (one str.translate pass, in C)."""
+    """Whether text is written in traditional characters.
+
+    The traditional characters present are found by one set intersection, then counted with
+    str.count: a simplified text holds none or one or two of them. (str.translate deleting them
+    looked every character up in a dict: twice the time; a regex class of 2,500 characters, thrice.)"""
     sample = text[:SAMPLE]
-    traditional = len(sample) - len(sample.translate(_tables()[1]))
+    traditional = sum(sample.count(ch) for ch in _tables()[1].intersection(sample))
     return bool(sample) and traditional / len(sample) > TRADITIONAL_SHARE
 
 

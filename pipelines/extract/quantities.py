@@ -106,10 +106,7 @@ class Quantity(NamedTuple):
     approx: bool  # 余/多 written inside the mention
     over: bool  # 上万
     chinese: bool  # written in Chinese numerals
-
-    @property
-    def family(self) -> str:
-        return UNIT_FAMILY.get(self.unit, "count")
+    family: str  # what the unit measures: money, percent, duration, ratio or count (UNIT_FAMILY)
 
 
 def normalize_unit(unit: str) -> tuple[str, int]:
@@ -202,6 +199,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
             bool(approx1 or approx2),
             bool(pre),
             chinese,
+            UNIT_FAMILY.get(unit, "count"),  # stored: the rules ask it several times per number
         ))
     return found
 

@@ -119,6 +119,8 @@ def test_plan_sections_are_skipped() -> None:
 def test_metric_text_is_the_counted_thing() -> None:
     norm, found = find_indicators("①选聘 10 位律师担任法律顾问；（1）组织全市24个执法部门参与，比2020年提高3.2个百分点。")
     assert [f.metric_text for f in found] == ["选聘律师担任法律顾问", "组织全市执法部门参与", "提高"]
+    _, dated = find_indicators("会议研究审定后，3月29日印发了12家单位的“三定”规定。")
+    assert [f.metric_text for f in dated] == ["印发单位的“三定”规定"]  # the day is no part of what is counted
 
 
 def test_shared_number_is_one_fact_per_rate() -> None:

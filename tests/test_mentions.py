@@ -123,6 +123,12 @@ def test_metric_text_is_the_counted_thing() -> None:
     assert [f.metric_text for f in dated] == ["印发单位的“三定”规定"]  # the day is no part of what is counted
 
 
+def test_a_joining_character_is_cut_from_the_edges_only_where_it_joins() -> None:
+    texts = ["及时受理率达100%。", "和解率达85%。", "与会人员120人。", "全年共涉及31个部门。", "受理和办结案件分别为12件和10件。"]
+    assert [[f.metric_text for f in find_indicators(t)[1]] for t in texts] == [
+        ["及时受理率"], ["和解率"], ["与会人员"], ["涉及部门"], ["受理", "办结案件"]]
+
+
 def test_shared_number_is_one_fact_per_rate() -> None:
     norm, found = find_indicators("报备及时率和规范率均为100%。网格员入户率、基础信息采集率、网格群覆盖率达100%。")
     assert [f.metric_text for f in found] == ["报备及时率", "规范率", "网格员入户率", "基础信息采集率", "网格群覆盖率"]

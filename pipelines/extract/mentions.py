@@ -45,11 +45,13 @@ PLAN_WORDS = ("力争", "计划于", "拟于", "目标是", "预期目标", "计
 REJECT_BEFORE = ("第", "前", "排名", "位居", "位列", "传真", "邮编", "编号", "代码", "每")  # 每3个月: a period
 # A number right after these is a phone number or a hotline unless it counts something (接听电话4.2万个).
 CONTACT_BEFORE = ("电话", "热线")
+# 和, 及, 与 where they join two things, not the first character of 和解, 及时, 与会 …
+_JOINER = "和(?![解谐睦])|及(?![时格])|与(?![会论])"
 LEADING_FILLERS = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截至|今年以来|全年|年内|当年|本年度|"
     r"全区|全市|全县|全镇|全省|全旗|共计|共有|现有|共|累计|合计|总计|先后|已经|已|均|并|还|"
     r"上半年|下半年|第[一二三四]季度|[一二三四]季度|[①-⑳]|\(\d{1,2}\)|（\d{1,2}）|\(|（|"
-    r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|和|及|与|、|\s)+"
+    r"\d{4}\s*年度?(?:以来)?|(?:\d{1,2}-)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:份|底|末|中旬|上旬|下旬)?(?:以来)?|以来|" + _JOINER + r"|、|\s)+"
 )
 # Words between what a number counts and the number: "办理案件共计", "满意率达到了".
 TRAILING_FILLER_WORDS = ("均", "都", "分别", "共计", "共", "累计", "合计", "总计", "达到了", "达到", "达", "为", "是",
@@ -298,7 +300,17 @@ def _clean_metric(text: str) -> str:
     if leading := LEADING_FILLERS.match(text):  # anchored at the start: one attempt, not a scan
         text = text[leading.end():]
     text = _without_trailing_fillers(text)
-    return text.lstrip(" 、和及与的").rstrip(" 、和及的")  # a trailing 与 is 参与/给与, not a conjunction
+    if text[:1] in _EDGE_CHARS:
+        text = _LEADING_JOINERS.sub("", text)
+    if text[-1:] in _EDGE_CHARS:
+        text = _TRAILING_JOINERS.sub("", text)
+    return text
+
+
+_EDGE_CHARS = frozenset(" 、和及与的")
+_LEADING_JOINERS = re.compile(rf"^(?:[ 、的]|{_JOINER})+")
+# … and at the end not the last character of 涉及, 以及, 普及, 总和 …; a trailing 与 is 参与/给与
+_TRAILING_JOINERS = re.compile(r"(?:[ 、的]|(?<![总调缓平温共随柔])和|(?<![涉以普惠波危顾触累企论提推遍殃])及)+$")
 
 
 AFTER_NUMBER = re.compile(r"^\s*(?:以上|左右|之多|余|多)?")

@@ -123,6 +123,17 @@ def test_metric_text_is_the_counted_thing() -> None:
     assert [f.metric_text for f in dated] == ["印发单位的“三定”规定"]  # the day is no part of what is counted
 
 
+def test_a_one_after_what_it_counts_closing_its_clause_is_a_count() -> None:
+    assert [m for m, *_ in facts("围绕设施布局召开听证会一场，组织专家论证会三场。")] == ["一场", "三场"]
+    assert facts("打赢了一场硬仗，实现一次办好，创作普法作品一批，问题发现一起、查处一起。") == []
+
+
+def test_a_name_beside_a_number_does_not_hide_it() -> None:
+    """个方面 (seeds/not_indicators.csv) holds the 7 of 7个方面, not the 36项 after it."""
+    assert [m for m, *_ in facts("将年度任务细化为7个方面36项具体举措。")] == ["36项"]
+    assert facts("紧紧围绕稳定、发展、生态、强边四件大事。") == []
+
+
 def test_a_joining_character_is_cut_from_the_edges_only_where_it_joins() -> None:
     texts = ["及时受理率达100%。", "和解率达85%。", "与会人员120人。", "全年共涉及31个部门。", "受理和办结案件分别为12件和10件。"]
     assert [[f.metric_text for f in find_indicators(t)[1]] for t in texts] == [

@@ -383,7 +383,7 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
     if REQUIREMENT_RE.search(sent, clauses.start(q.start), q.start) or RULE_AFTER_RE.match(after):
         return True  # 每季度至少开展1次, 须在受理后7个工作日内: a rule, not a result
     if q.chinese:
-        if (q.raw_value == "一" and q.unit not in ("%", "倍")) or q.raw_value == "半" or \
+        if (q.raw_value == "一" and q.unit not in ("%", "倍") and not _closes_count(q, tail, after)) or q.raw_value == "半" or \
                 (not q.unit and not (q.raw_value in BARE_MAGNITUDES and tail.endswith(PREFIX_WORDS))):
             return True  # 一批, 一次办好: a bare 一 is almost always part of a phrase (一成, 一倍 are numbers)
         if before.endswith(("数", "几", "若")):
@@ -395,9 +395,27 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
         return True  # 成 is a tenth only after a Chinese digit: 五成
     if q.unit == "%" and tail.endswith(NUMBERED_SLOGAN_BEFORE):
         return True  # 四个100%
-    if _not_indicator_re().search(sent, max(0, q.start - 6), q.end + 6):
-        return True  # a name or slogan (seeds/not_indicators.csv) around the number
+    if any(m.start() < q.end and m.end() > q.start  # a name or slogan (seeds/not_indicators.csv) the number is in,
+           for m in _not_indicator_re().finditer(sent, max(0, q.start - 6), q.end + 6)):
+        return True  # not one beside it (细化为7个方面36项: 36项 is a count)
     return PLAN_RE.search(sent, clauses.start(q.start), q.start) is not None
+
+
+_COUNT_CLOSERS = frozenset("，,；;。！？!?、")
+
+
+def _closes_count(q: Quantity, tail: str, after: str) -> bool:
+    """一 after what it counts, closing its clause: 召开听证会一场，… (not 一次办好, 一场硬仗; not 一批,
+    which is vague, nor 发现一起、查处一起, a slogan: only measure words of single events and items)."""
+    return (q.unit in _SINGLE_UNITS and after[:1] in _COUNT_CLOSERS and tail[-1:] > "\u4dff"
+            and not tail.endswith(_NOT_COUNTED_BEFORE))
+
+
+_SINGLE_UNITS = frozenset(("场", "次", "件", "项", "个", "名", "家", "期", "所", "处", "份", "部", "篇", "条", "宗", "例"))
+
+
+# 一 after these is part of a phrase even when it ends a clause: 统一, 唯一, 之一, 第一, 逐一, 万一
+_NOT_COUNTED_BEFORE = ("统", "唯", "之", "第", "逐", "万", "专", "合", "同", "单", "划", "归", "如", "始终如")
 
 
 def _range_lower(sent: str, qs: list[Quantity], i: int) -> Quantity | None:

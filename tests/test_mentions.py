@@ -128,6 +128,16 @@ def test_a_one_after_what_it_counts_closing_its_clause_is_a_count() -> None:
     assert facts("打赢了一场硬仗，实现一次办好，创作普法作品一批，问题发现一起、查处一起。") == []
 
 
+def test_rules_from_the_twelfth_development_batch() -> None:
+    _, found = find_indicators("全市市级部门、镇（街道）、村（社区）法律顾问配备率均为100%。")
+    assert [(f.metric_text, f.value) for f in found] == [
+        ("市级部门法律顾问配备率", 100), ("镇(街道)法律顾问配备率", 100), ("村(社区)法律顾问配备率", 100)]
+    assert facts("上线主题服务39个，平均减材料58%、减时间71%。")[1:] == [
+        ("58%", -58, "%", "exact", "change"), ("71%", -71, "%", "exact", "change")]
+    assert facts("减税降费率达5%。") == [("5%", 5, "%", "exact", "ratio")]  # a rate's name, not a cut
+    assert [m for m, *_ in facts("其中“直通车”等2个案例入选全省优秀案例，办理3个案件。")] == ["2个", "3个"]
+
+
 def test_a_name_beside_a_number_does_not_hide_it() -> None:
     """个方面 (seeds/not_indicators.csv) holds the 7 of 7个方面, not the 36项 after it."""
     assert [m for m, *_ in facts("将年度任务细化为7个方面36项具体举措。")] == ["36项"]

@@ -218,6 +218,10 @@ def _qualifier(q: Quantity, tail: str, after: str, clause_prefix: str) -> str:
     return "exact"
 
 
+# A bare 减/降 opening what a percentage measures: 平均减材料58%、减时间71% (a cut by that share).
+_BARE_CUT_RE = re.compile(r"(?:^|[、\d%]|平均)[减降](?![少低免])[\u4e00-\u9fff]{1,6}$")
+
+
 def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int]:
     family = q.family
     compared = COMPARED_RE.search(clause_prefix) is not None or "同比" in clause_prefix
@@ -235,6 +239,8 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         # "取消审批、审批改备案、实行告知承诺事项共106项": the total of a list, whatever its first verb;
         # "精简率34.9%": a rate named after a change is a rate
         down = up = False
+    elif family == "percent" and _BARE_CUT_RE.search(clause_prefix):
+        down = True
     reached = tail  # (each test below is one C call first: this runs for every number)
     if reached.endswith(("的", "年", "度", "底", "初", "末")):
         reached = YEAR_OF_RE.sub("", reached)  # 压缩至2021年的8个工作日
@@ -505,13 +511,30 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
     return found
 
 
+def _listed_subjects(clause_prefix: str) -> list[str]:
+    """The rate of each subject of a list that ends in the rate's name (A、B、C配备率均为), one name each.
+
+    The rate's name is what the last item holds beyond a subject as long as the one before it."""
+    items = [p.strip() for p in _without_trailing_fillers(_clean_metric(clause_prefix)).split("、")]
+    if len(items) < 2 or not items[-1].endswith("率") or not all(items) or any(
+            len(p) > 10 or p.endswith("率") or LIST_OR_DIGIT_RE.search(p) for p in items[:-1]):
+        return []
+    last = items[-1]
+    rate = last[len(items[-2]):] if len(last) - len(items[-2]) >= 2 else last
+    return [f"{p}{rate}" for p in items[:-1]] + [last]
+
+
 def _expand_shared(base: Found, clause_prefix: str, earlier: list[Found]) -> list[Found]:
     """One percentage shared by several things is several indicators (报备及时率和规范率均为100%)."""
     names = _rate_names(clause_prefix)
     if names:
         return [base._replace(metric_text=n) for n in names]
     if SHARED_BY_ALL_RE.search(clause_prefix):
-        # 均 says "each of them": the subjects are the things counted just before.
+        # 均 says "each of them": 市级部门、镇（街道）、村（社区）法律顾问配备率均为100% is one rate of
+        # each place listed before it ...
+        if listed := _listed_subjects(clause_prefix):
+            return [base._replace(metric_text=m) for m in listed]
+        # ... or the things counted just before.
         same_sentence = [f for f in earlier if f.sentence is base.sentence and f.kind == "count"]
         subjects = [f.metric_text for f in same_sentence[-3:]] if len(same_sentence) >= 2 else []
         if len(subjects) >= 2:

@@ -43,9 +43,9 @@ _NOT_AFTER: dict[str, str] = {
     "部": "门署分长队位委属级署", "幅": "度员", "通": "过知报讯用信道行畅告关报", "单": "位独一项个元据纯",
     "堂": "兄", "日": "常期报益前后起至均夜",
 }
-# Where a character class is not enough: 个人 (a person) is no measure word, but 个人民调解委员会,
-# 个人大代表 are 个 + what is counted.
-_NOT_AFTER_PATTERN: dict[str, str] = {"个": "[月体性别案]|人(?![民大才社])"}
+# Where a character class is not enough: 个人 (a person), 个案 (a single case) are no measure words, but
+# 个人民调解委员会, 个人大代表, 个案例 are 个 + what is counted.
+_NOT_AFTER_PATTERN: dict[str, str] = {"个": "[月体性别]|案(?![例件卷])|人(?![民大才社])"}
 
 UNIT_FAMILY: dict[str, str] = {
     **{u: "money" for u in MONEY_UNITS},

@@ -176,7 +176,22 @@ def test_navigation_without_class_names_is_dropped_by_link_density() -> None:
     body = "<div>" + "".join(f"<p>全年办理行政复议案件{n}件，行政机关负责人出庭应诉率100%。</p>" for n in range(6)) + "</div>"
     out = formats.extract(f"<html><body>{nav}{body}<p>版权所有 某某县人民政府</p></body></html>".encode(), ".html")
     assert "栏目" not in out.text and "版权所有" not in out.text
-    assert out.text.count("\n") == 6
+    assert out.text.count("\n") == 7  # the six paragraphs, and whose site it is on top:
+    assert out.text.startswith("主办单位：某某县人民政府\n") and out.meta["主办单位"] == "某某县人民政府"
+
+
+@pytest.mark.parametrize("page", [
+    "<head><meta name='SiteName' content='岳阳县人民政府'></head><body>{body}</body>",
+    "<head><title>关于2022年法治政府建设情况的报告_岳阳县人民政府门户网站</title></head><body>{body}</body>",
+    "<body>{body}<div class='footer'>主办：岳阳县人民政府办公室 湘ICP备05001234号</div></body>",
+])
+def test_a_report_naming_no_place_is_the_sites_government(page: str) -> None:
+    """关于2022年…的报告 by 县人民政府: the page's site name, title suffix or footer says whose it is."""
+    body = ("<h1>关于2022年法治政府建设工作情况的报告</h1><p>现将县人民政府2022年法治政府建设工作情况报告如下。</p>"
+            + "<p>全年办理行政复议案件12件，组织执法人员培训3期，培训执法人员460人次。</p>" * 3)
+    text = formats.extract(f"<html>{page.format(body=body)}</html>".encode(), ".html").text
+    meta = read_metadata(text)
+    assert meta.locality is not None and (meta.locality.name, meta.locality.code, meta.year) == ("岳阳县", "430621", 2022)
 
 
 @pytest.mark.parametrize(("data", "encoding"), [

@@ -253,6 +253,21 @@ def test_a_page_column_named_like_a_report_is_not_the_title() -> None:
     assert find_title(text) == "2020年某某县法治政府建设情况报告"
 
 
+@pytest.mark.parametrize(("head", "tail"), [
+    ("岳阳县人民政府门户网站\n首页 > 政务公开 > 法治政府建设\n", ""),
+    ("", "\n主办单位：岳阳县人民政府办公室  湘ICP备05001234号\n"),
+    ("发布机构：岳阳县人民政府办公室\n", ""),
+])
+def test_text_copied_from_a_page_naming_no_place_is_the_sites_government(head: str, tail: str) -> None:
+    body = "关于2022年法治政府建设工作情况的报告\n现将县人民政府2022年法治政府建设工作情况报告如下。\n全年办理行政复议案件12件。\n"
+    assert read_metadata(body).locality is None  # nothing to go by: set aside, not guessed
+    meta = read_metadata(head + body + tail)
+    assert meta.locality is not None and meta.locality.code == "430621"
+    # a place the report names itself wins over the site it stands on
+    named = read_metadata(head + body.replace("关于2022年", "平江县人民政府关于2022年") + tail)
+    assert named.locality is not None and named.locality.name == "平江县"
+
+
 def test_resolving_is_fast() -> None:
     load_localities()
     texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))]

@@ -335,6 +335,29 @@ def _best(root):
     return best
 
 
+# The government a site belongs to, as its pages name it: the site's name (岳阳县人民政府门户网站) in a
+# <meta name="SiteName">, after the page's title (…报告_岳阳县人民政府) or on a line of its own, and
+# the footer's 主办/版权所有. Metadata falls back on it when a report names no place in its head.
+GOVERNMENT = r"[\u4e00-\u9fff]{2,20}?(?:人民政府|管理委员会|管委会)"
+SITE_NAME_RE = re.compile(rf"^\s*({GOVERNMENT})(?:门户网站|网站|门户网|政务网|网|官网)?\s*$")
+SITE_FOOTER_RE = re.compile(rf"(?:主办单位|主办|主管单位|版权所有)\s*[:：©]?\s*(?:©\s*)?({GOVERNMENT})")
+
+
+def _site_owner(root) -> str | None:
+    """The government the page's site belongs to, if the page names it (before chrome is dropped)."""
+    for el in root.xpath("//meta[@name]"):
+        if el.get("name", "").lower().replace("_", "") == "sitename" and (
+                m := SITE_NAME_RE.match(el.get("content", ""))):
+            return m.group(1)
+    for el in root.xpath("//title"):
+        for part in re.split(r"[_|–—-]", el.text_content())[1:]:
+            if m := SITE_NAME_RE.match(part):
+                return m.group(1)
+    body = root.find("body")
+    m = SITE_FOOTER_RE.search(_WS_RE.sub(" ", (body if body is not None else root).text_content()))
+    return m.group(1) if m else None
+
+
 def _page_title(root) -> str | None:
     for xpath in ("//h1", "//title", "//*[contains(@class,'title') or contains(@id,'title')]"):
         for el in root.xpath(xpath):
@@ -362,6 +385,8 @@ def html_to_text(data: bytes) -> Extracted:
 
     fields, holders = _metadata_fields(root)
     title = _page_title(root)
+    if "主办单位" not in fields and (site := _site_owner(root)):
+        fields["主办单位"] = site
     total = sum(_score(e) for e in root.iter() if isinstance(e.tag, str))
     _drop_chrome(root, total)
     for el in holders:

@@ -32,6 +32,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict
 
 from models.records import Locality
+from pipelines.extract.formats import GOVERNMENT, SITE_FOOTER_RE, SITE_NAME_RE
 from pipelines.extract.traditional import as_simplified
 from pipelines.extract.zones import unlisted_zone
 
@@ -430,6 +431,10 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
             if zone is not None and (chosen is None or chosen["key"] in (zone["city_code"], zone["province_code"])):
                 chosen = zone
                 break
+    # Last, a web page whose report names no place in its head (关于2022年…的报告, 县人民政府…):
+    # the government whose site it stands on.
+    if chosen is None and layout.site:
+        chosen = _pick(_resolve_hits(_squash(layout.site), idx, header, body))
     if chosen is None:
         return None
     return Locality(**{k: chosen[k] for k in LOCALITY_COLUMNS})
@@ -536,6 +541,7 @@ class _Layout:
     opening: str  # the first lines after the title, up to the first section heading
     signature: str  # the issuer lines standing above the closing date
     signature_date: date | None
+    site: str = ""  # the government the page's site belongs to (site name, 主办 footer), if the page says
 
 
 def _join_title(parts: list[str]) -> str:
@@ -586,7 +592,29 @@ def _layout(text: str) -> _Layout:
     opening = _opening(lines, title_line)
     signature, sig_date = _signature(lines)
     # Cut long: text without line breaks would otherwise hand the whole body in as "opening".
-    return _Layout(title, title_line, lines, fields, opening[:500], signature, sig_date)
+    return _Layout(title, title_line, lines, fields, opening[:500], signature, sig_date, _site(lines, fields))
+
+
+# A page's site named by the government it belongs to (formats.py: a web page's <meta>, title and
+# footer give a 主办单位 field): a "发布机构" field, "岳阳县人民政府门户网站" on a line of its own in
+# the head, "主办：岳阳县人民政府办公室 湘ICP备…" in the tail of text copied from a page.
+_SITE_FIELDS = ("主办单位", "主办", "发布机构", "发文机构")
+_SITE_LINES = 12  # lines looked at in the head and in the tail of a page
+
+
+def _site(lines: _Lines, fields: dict[str, str]) -> str:
+    """Who the page's site belongs to, as the page's chrome names it ("" when it does not)."""
+    for label in _SITE_FIELDS:
+        if m := re.match(GOVERNMENT, fields.get(label, "")):
+            return m.group(0)
+    n = len(lines)
+    for i in [*range(min(n, _SITE_LINES)), *range(max(_SITE_LINES, n - _SITE_LINES), n)]:
+        line = lines.raw(i).strip()
+        if len(line) > 200:
+            continue
+        if (m := SITE_NAME_RE.match(line)) or (m := SITE_FOOTER_RE.search(line)):
+            return m.group(1)
+    return ""
 
 
 def _fields(lines: _Lines) -> dict[str, str]:

@@ -5,8 +5,8 @@ import pytest
 from pipelines.extract.mentions import find_indicators
 
 
-def facts(text: str) -> list[tuple[str, float, str, str, str]]:
-    norm, found = find_indicators(text)
+def facts(text: str, year: int | None = None) -> list[tuple[str, float, str, str, str]]:
+    norm, found = find_indicators(text, year)
     out = []
     for f in found:
         a, b = norm.span(f.start, f.end)
@@ -136,6 +136,22 @@ def test_rules_from_the_twelfth_development_batch() -> None:
         ("58%", -58, "%", "exact", "change"), ("71%", -71, "%", "exact", "change")]
     assert facts("减税降费率达5%。") == [("5%", 5, "%", "exact", "ratio")]  # a rate's name, not a cut
     assert [m for m, *_ in facts("其中“直通车”等2个案例入选全省优秀案例，办理3个案件。")] == ["2个", "3个"]
+
+
+def test_rules_from_the_twelfth_batch_ocr_and_docx() -> None:
+    assert facts("全年培训执法人员1，236人次。") == [("1，236人次", 1236, "人次", "exact", "count")]
+    assert facts("要求每个执法部门每年选取3-5个典型案例开展以案释法。") == []  # a requirement
+    assert [(m, v, k) for m, v, _, _, k in facts("全年取消调整县级行政审批事项27项，其中取消11项、下放7项、合并9项。")] == [
+        ("27项", 27, "count"), ("11项", -11, "change"), ("7项", 7, "count"), ("9项", 9, "count")]
+    assert [v for _, v, *_ in facts("精简申请材料326份、办理环节148个。")] == [-326, -148]  # both cut
+
+
+def test_a_section_of_problems_then_plans_plans_from_its_first_plan_sentence() -> None:
+    text = ("一、主要成效\n办理案件12件。\n二、存在的问题和2022年工作安排\n"
+            "一是基层力量薄弱，全区仍有11个乡镇未配备专职法制审核人员。\n"
+            "2022年是实施规划的关键之年。我们将力争新增调解员100名，开展培训3次。\n")
+    assert [m for m, *_ in facts(text, 2021)] == ["12件", "11个"]
+    assert [m for m, *_ in facts(text.replace("2022年是实施规划的关键之年。", "下一步，"), 2021)] == ["12件", "11个"]
 
 
 def test_a_name_beside_a_number_does_not_hide_it() -> None:

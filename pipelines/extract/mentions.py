@@ -77,7 +77,12 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
 
 PLAN_RE = _any_of(PLAN_WORDS)
 CHANGE_UP_RE = _any_of(CHANGE_UP)
-CHANGE_DOWN_RE = _any_of(w for w in CHANGE_DOWN if len(w) > 1)  # a bare 减/降 is in too many words
+# (a bare 减/降 is in too many words; 取消调整…27项 counts the items cancelled or adjusted)
+CHANGE_DOWN_RE = re.compile("|".join(re.escape(w) + ("(?![和、]?调整)" if w == "取消" else "")
+                                     for w in CHANGE_DOWN if len(w) > 1))
+# A list item with a verb of its own does not share the change verb of the items before it:
+# 其中取消11项、下放7项、合并9项 (but 精简材料326份、办理环节148个: both cut).
+OWN_ACTION_RE = re.compile(r"下放|合并|保留|承接|新增|调整|划转|整合|委托|延伸|赋予")
 COMPARED_RE = re.compile(r"(比|较)(去年|上年|上一年|同期|(?:19|20)\d{2}\s*年)")
 # Verbs right before a number that make it the change itself when the clause compares (较上年增加47人).
 GREW_BY = ("增加", "增长", "增加了", "增长了", "多", "上升", "提高", "提升", "提高了", "提升了")
@@ -101,7 +106,7 @@ RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
 # A clause that sets a rule rather than reports a result.
-REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|每[一二两三四五六七八九十\d]*个?(?:日|天|周|星期|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
+REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|要求(?:各|每)|每[一二两三四五六七八九十\d]*个?(?:日|天|周|星期|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
@@ -222,7 +227,8 @@ def _qualifier(q: Quantity, tail: str, after: str, clause_prefix: str) -> str:
 _BARE_CUT_RE = re.compile(r"(?:^|[、\d%]|平均)[减降](?![少低免])[\u4e00-\u9fff]{1,6}$")
 
 
-def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int]:
+def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str, item: str) -> tuple[str, int]:
+    """`item`: the words since the number before in the clause (the clause prefix if none)."""
     family = q.family
     compared = COMPARED_RE.search(clause_prefix) is not None or "同比" in clause_prefix
     if family == "money":
@@ -233,8 +239,9 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str) -> tuple[str, int
         return "amount", 1
     if family == "ratio":  # 3倍: a multiple is a change when something grew by it
         return ("change", 1) if CHANGE_UP_RE.search(clause_prefix) else ("ratio", 1)
-    down = CHANGE_DOWN_RE.search(clause_prefix) is not None
-    up = CHANGE_UP_RE.search(clause_prefix) is not None
+    verbs = item if item is not clause_prefix and OWN_ACTION_RE.search(item) else clause_prefix
+    down = CHANGE_DOWN_RE.search(verbs) is not None
+    up = CHANGE_UP_RE.search(verbs) is not None
     if LIST_TOTAL_RE.search(tail) or RATE_BEFORE_RE.search(tail):
         # "取消审批、审批改备案、实行告知承诺事项共106项": the total of a list, whatever its first verb;
         # "精简率34.9%": a rate named after a change is a rate
@@ -493,7 +500,8 @@ def find_in_sentence(sent: Sentence) -> list[Found]:
         if FROM_BEFORE_RE.search(tail) and FROM_TO_AFTER_RE.match(after):
             continue
         qualifier = "at_least" if lower else _qualifier(q, tail, after, clause_prefix)
-        kind, sign = _kind_and_sign(q, clause_prefix, tail)
+        item = text[prev_end:start] if prev_end > c_start else clause_prefix
+        kind, sign = _kind_and_sign(q, clause_prefix, tail, item)
         value = (lower.value if lower else q.value) * sign
         metric = _metric_text(text, q, start, c_start, prev_end if prev_end > c_start else c_start,
                               clauses.end(q.end))

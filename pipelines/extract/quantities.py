@@ -76,9 +76,11 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 NUMBER_START = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿半]")
 NUMBER_RE = re.compile(
     r"(?P<pre>上)?"  # 上万人: "over ten thousand"
-    # OCR puts a space after a separator (1, 287件; 98. 6%) or in the middle of a number (2 845件,
-    # 4 12件): read through it where the digits run on into a word (a unit), so never in a list
-    r"(?P<num>\d+(?:, ?\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{1,3})+(?=[^\W\d_年月日号时])|\d+(?:\.\d+|\. \d{1,2}(?=\s*%))?|百分之" + _CN + r"+(?:点[零〇一二三四五六七八九]+)?|"
+    # OCR reads a thousands separator as a full-width comma (1，236人次: only before a word, so
+    # never in a list of numbers), puts a space after a separator (1, 287件; 98. 6%) or in the
+    # middle of a number (2 845件, 4 12件): read through it where the digits run on into a word
+    # (a unit), so never in a list
+    r"(?P<num>\d+(?:, ?\d{3})+(?:\.\d+)?|\d{1,3}(?:，\d{3})+(?=\s*[^\W\d_])|\d{1,3}(?: \d{1,3})+(?=[^\W\d_年月日号时])|\d+(?:\.\d+|\. \d{1,2}(?=\s*%))?|百分之" + _CN + r"+(?:点[零〇一二三四五六七八九]+)?|"
     + _CN + r"+|半)"
     r"(?P<gap>\s*)"
     r"(?P<approx1>[余多])?"

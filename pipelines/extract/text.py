@@ -236,6 +236,23 @@ def _is_boilerplate(line: str, stripped: str) -> bool:
     return "。" not in line and len(BOILERPLATE_RE.findall(line)) >= 2
 
 
+# "三、存在的问题和2022年工作安排": a section that reports shortcomings before it plans. Its plan
+# starts with the first sentence that opens one (下一步, 2022年，我县将…); what comes before it
+# describes the state of things, numbers included (仍有11个乡镇执法人员少于5名).
+PROBLEMS_RE = re.compile(r"问题|不足|短板|差距|困难")
+PLAN_OPENING_RE = re.compile(r"^\s*(?:下一步|下步|下一阶段|下阶段|今后|新的一年|明年|(?:我们|我[县区市旗州]|全[县区市旗州])将|"
+                             r"(?:19|20)\d{2}\s*年度?[，,]?[^，,。；]{0,12}?(?:将|要|计划|拟))")
+_YEAR_OPENING_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年")
+
+
+def _opens_plan(sentence: str, year: int | None) -> bool:
+    """A sentence that starts a plan: 下一步…, 我们将…, or one that opens with a later year (2025年是…)."""
+    if PLAN_OPENING_RE.match(sentence):
+        return True
+    m = _YEAR_OPENING_RE.match(sentence)
+    return m is not None and year is not None and int(m.group(1)) > year
+
+
 def _is_plan_heading(head_text: str, year: int | None) -> bool:
     if PLAN_HEADING_RE.search(head_text):
         return True
@@ -278,6 +295,7 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
     result: list[Sentence] = []
     heading: str | None = None
     in_plan = False
+    plan_ahead = False  # in a section of problems, then plans: its plan has not started yet
     in_links = False
     for line, line_start in _lines(norm.text):
         stripped = line.strip()
@@ -295,8 +313,10 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
             heading = head_text.strip("#* " + _HEADING_MARKS).replace("**", "").strip()
             if top_level:
                 in_plan = _is_plan_heading(head_text, year)
+                plan_ahead = in_plan and PROBLEMS_RE.search(head_text) is not None
+                in_plan = in_plan and not plan_ahead
             elif PLAN_SUBHEADING_RE.search(head_text):
-                in_plan = True  # a plan sub-section runs to the next top-level heading
+                in_plan, plan_ahead = True, False  # a plan sub-section runs to the next top-level heading
         if stripped.startswith(("附件", "附表")):
             in_plan = False  # what is attached reports results, whatever section came before
         if _LINK_LIST_HEAD_RE.match(stripped):
@@ -310,6 +330,8 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
             if not chunk.strip():
                 continue
             start = line_start + m.start()
+            if plan_ahead and _opens_plan(chunk, year):
+                in_plan, plan_ahead = True, False
             plan_sentence = in_plan or chunk.lstrip().startswith(("下一步", "下步"))
             result.append(Sentence(start, start + len(chunk), chunk, heading, plan_sentence, boiler))
     return result

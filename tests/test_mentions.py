@@ -154,6 +154,16 @@ def test_a_section_of_problems_then_plans_plans_from_its_first_plan_sentence() -
     assert [m for m, *_ in facts(text.replace("2022年是实施规划的关键之年。", "下一步，"), 2021)] == ["12件", "11个"]
 
 
+def test_rules_from_the_thirteenth_batch() -> None:
+    assert facts("审批时限由法定的90个工作日压缩至不超过45个工作日。") == [
+        ("45个工作日", 45, "工作日", "under", "duration")]
+    assert [m for m, *_ in facts("在全区布设24小时政务服务自助终端74台。")] == ["74台"]
+    # a WeChat article numbers its sections on lines of their own
+    text = ("01\n深化放管服改革\n全年办理审批事项1200件。\n02\n存在的问题和2024年工作打算\n"
+            "一是仍有3个街道未配备法制审核人员。\n2024年，我区将组织培训不少于15期。\n")
+    assert [m for m, *_ in facts(text, 2023)] == ["1200件", "3个"]
+
+
 def test_a_name_beside_a_number_does_not_hide_it() -> None:
     """个方面 (seeds/not_indicators.csv) holds the 7 of 7个方面, not the 36项 after it."""
     assert [m for m, *_ in facts("将年度任务细化为7个方面36项具体举措。")] == ["36项"]

@@ -25,6 +25,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CLAUSE_DELIMS = "，,；;：:。！？!?\n"
 # Qualifier words before a number, longest first within each group.
 PREFIX_QUALIFIERS: list[tuple[str, str]] = [
+    ("不超过", "under"), ("不高于", "under"), ("不多于", "under"),  # (before 超过, 高于, 多于: at most)
     ("不少于", "at_least"), ("不低于", "at_least"), ("至少", "at_least"),
     ("超过", "over"), ("多于", "over"), ("高于", "over"), ("突破", "over"), ("逾", "over"), ("超", "over"),
     ("不足", "under"), ("不到", "under"), ("少于", "under"), ("低于", "under"), ("将近", "under"),
@@ -55,7 +56,7 @@ LEADING_FILLERS = re.compile(
 )
 # Words between what a number counts and the number: "办理案件共计", "满意率达到了".
 TRAILING_FILLER_WORDS = ("均", "都", "分别", "共计", "共", "累计", "合计", "总计", "达到了", "达到", "达", "为", "是",
-                         "约", "近", "超过", "逾", "不少于", "至少", "不足", "不到", "同比", "比去年", "比上年",
+                         "约", "近", "不超过", "超过", "逾", "不少于", "至少", "不足", "不到", "同比", "比去年", "比上年",
                          "较去年", "较上年", "了", "有", "保持在", "稳定在", "维持在")
 # ... but not the 约 of 签约, 预约 … nor the 近 of 最近, 附近 …
 _FILLER_NOT_AFTER = {"约": "签预合节制契条公履违特", "近": "最附临就"}
@@ -99,8 +100,8 @@ REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", 
 SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:×*")
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
 # A time that names a programme or a service, not a result: 15分钟公共法律服务圈, 半小时政务服务圈,
-# 24小时自助服务区, 24小时不打烊.
-PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈|(?:自助|不打烊|在线|值守|值班|全天候|服务热线|服务区|热线)")
+# 24小时自助服务区, 24小时不打烊, 24小时政务服务自助终端.
+PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈|[\u4e00-\u9fff]{0,6}?(?:自助|不打烊|在线|值守|值班|全天候|服务热线|服务区|热线)")
 # Rankings (排名前移3位), thresholds of a category (过亿元项目), a duration in a rate's name (30日内办结率).
 RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
@@ -307,7 +308,8 @@ def _clean_metric(text: str) -> str:
     if not text:
         return text
     text = text.replace("**", "").replace("__", "")  # markdown emphasis is not part of the words
-    text = FROM_VALUE.sub("", text.strip())  # 时限由15个工作日压缩至 → 时限压缩至
+    # 时限由15个工作日压缩至(不超过) → 时限压缩至 (a qualifier after 至 goes first)
+    text = FROM_VALUE.sub("", _without_trailing_fillers(text.strip()))
     if "19" in text or "20" in text:  # (a year needs one of them: no scan of the others)
         text = YEAR_IN_TEXT.sub("", text)  # 组织开展2021年度…培训: the year is a dimension, not the metric
     if leading := LEADING_FILLERS.match(text):  # anchored at the start: one attempt, not a scan

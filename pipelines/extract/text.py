@@ -36,9 +36,13 @@ PLAN_HEADING_RE = re.compile(r"(打算|安排|计划|思路|下一步|下步|下
 # A year named in a heading: a top-level heading about a year after the report's own plans it
 # ("三、2021年重点任务" in the 2020 report).
 HEADING_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-UNNUMBERED_PLAN_RE = re.compile(
-    rf"^[#*\s{_HEADING_MARKS}]*(?:(?:19|20)\d{{2}}\s*年度?|下一步|下步|今后)[^。；;，,]{{0,16}}(打算|安排|计划|思路|重点|方向)[*\s:：]*$"
+UNNUMBERED_PLAN_RE = re.compile(  # (存在的问题和2024年工作打算: problems first, then the plan)
+    rf"^[#*\s{_HEADING_MARKS}]*(?:(?:存在的?)?(?:问题|不足)(?:和|及|与|、)?)?"
+    rf"(?:(?:19|20)\d{{2}}\s*年度?|下一步|下步|今后)[^。；;，,]{{0,16}}(打算|安排|计划|思路|重点|方向)[*\s:：]*$"
 )
+# A WeChat article numbers its sections on a line of their own (01, 02, PART 03): the short line
+# after such a number is a top-level heading.
+SECTION_NUMBER_RE = re.compile(r"^(?:PART|Part|part)?\s*0[1-9]\s*$")
 PLAN_SUBHEADING_RE = re.compile(r"(下一步|下步|工作打算|工作安排|工作计划|工作思路|努力方向)")
 # Lines of a web page's chrome: navigation, metadata blocks, footers, share buttons.
 BOILERPLATE_RE = re.compile(
@@ -297,13 +301,17 @@ def sentences(norm: NormalizedText, year: int | None = None) -> list[Sentence]:
     in_plan = False
     plan_ahead = False  # in a section of problems, then plans: its plan has not started yet
     in_links = False
+    numbered = False  # the line before was a section number alone (01)
     for line, line_start in _lines(norm.text):
         stripped = line.strip()
         if not stripped:
             continue
+        after_number, numbered = numbered, SECTION_NUMBER_RE.match(stripped) is not None
         # A heading may open a paragraph: "（一）依法全面履行政府职能。依法承接了…" → its first sentence.
         if HEADING_RE.match(line) and len(head_text := _heading_text(stripped)) < 60:
             is_heading, top_level = True, _TOP_LEVEL_RE.match(line) is not None
+        elif after_number and len(stripped) <= 40 and not _HEADING_END_RE.search(stripped):
+            head_text, is_heading, top_level = stripped, True, True
         elif UNNUMBERED_PLAN_RE.match(stripped):
             # "2022年工作打算" / "下一步工作计划" standing alone: a plan section without a number
             head_text, is_heading, top_level = _heading_text(stripped), True, True

@@ -164,6 +164,12 @@ def test_rules_from_the_thirteenth_batch() -> None:
     assert [m for m, *_ in facts(text, 2023)] == ["1200件", "3个"]
 
 
+def test_rules_from_the_fourteenth_batch() -> None:
+    assert facts("组织集中学法，人均学习26个课时。") == [("26个课时", 26, "课时", "exact", "duration")]
+    assert [(v, k) for _, v, _, _, k in facts("取消和下放行政职权47项，取消证明事项37项。")] == [
+        (47, "count"), (-37, "change")]
+
+
 def test_a_name_beside_a_number_does_not_hide_it() -> None:
     """个方面 (seeds/not_indicators.csv) holds the 7 of 7个方面, not the 36项 after it."""
     assert [m for m, *_ in facts("将年度任务细化为7个方面36项具体举措。")] == ["36项"]

@@ -42,3 +42,12 @@ def test_a_change_cell_says_decrease_in_words() -> None:
 def test_prose_is_not_a_table() -> None:
     assert facts("全年办理行政复议案件39件，  同比增长5%。") == [("办理行政复议案件", 39, "件", "count", "39件"),
                                                               ("同比增长", 5, "%", "change", "5%")]
+
+
+def test_a_table_of_subjects_and_measures_with_their_units_in_the_header() -> None:
+    text = ("| 执法部门 | 行政处罚案件（件） | 罚没金额（万元） |\n|---|---|---|\n"
+            "| 区城管执法局 | 538 | 97.6 |\n| 合计 | 1268 | 809.6 |\n")
+    assert facts(text) == [
+        ("区城管执法局行政处罚案件", 538, "件", "count", "538"), ("区城管执法局罚没金额", 976_000, "元", "amount", "97.6"),
+        ("合计行政处罚案件", 1268, "件", "count", "1268"), ("合计罚没金额", 8_096_000, "元", "amount", "809.6"),
+    ]

@@ -78,8 +78,9 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
 
 PLAN_RE = _any_of(PLAN_WORDS)
 CHANGE_UP_RE = _any_of(CHANGE_UP)
-# (a bare 减/降 is in too many words; 取消调整…27项 counts the items cancelled or adjusted)
-CHANGE_DOWN_RE = re.compile("|".join(re.escape(w) + ("(?![和、]?调整)" if w == "取消" else "")
+# (a bare 减/降 is in too many words; 取消调整…27项, 取消和下放…47项 count the items cancelled or
+# adjusted, cancelled or devolved)
+CHANGE_DOWN_RE = re.compile("|".join(re.escape(w) + ("(?![和、及]?(?:调整|下放))" if w == "取消" else "")
                                      for w in CHANGE_DOWN if len(w) > 1))
 # A list item with a verb of its own does not share the change verb of the items before it:
 # 其中取消11项、下放7项、合并9项 (but 精简材料326份、办理环节148个: both cut).

@@ -11,7 +11,9 @@ markdown, web pages' tables as the readers render them) or as columns set out
 with runs of spaces or tabs (plain text). The header names each column's role —
 what is counted (指标, 项目, 名称), its unit (单位), values (数值, a year, 完成 …),
 changes (同比, 增减, 增幅 …) — and every number in a value or change column is a
-fact, with the row's name as what it counts.
+fact, with the row's name as what it counts. A table of subjects and measures names its
+measures in the header, each with its unit (| 执法部门 | 行政处罚案件（件） | 罚没金额（万元） |):
+a number there is the row's subject's measure.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ _SIGNED = re.compile(r"^\s*([+\-－−↑↓]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(%|个�
 
 @dataclass(frozen=True)
 class Table:
-    roles: tuple[str, ...]  # per column: name / unit / value / change / skip
+    roles: tuple[str, ...]  # per column: name / unit / value / change / measure / skip
     headers: tuple[str, ...]
 
 
@@ -82,9 +84,13 @@ def _roles(headers: list[str]) -> tuple[str, ...] | None:
             roles.append("value")
         elif _NAME_HEADER.search(h) and "name" not in roles:
             roles.append("name")
+        elif _UNIT_SUFFIX.search(h) and roles:
+            roles.append("measure")  # 行政处罚案件（件）: a measure of its own, its unit in the header
         else:
             roles.append("skip")
-    if "name" not in roles or not {"value", "change"} & set(roles):
+    if "name" not in roles and "measure" in roles and roles[0] == "skip":
+        roles[0] = "name"  # | 执法部门 | 行政处罚案件（件） | 罚没金额（万元） |: each row is a subject
+    if "name" not in roles or not {"value", "change", "measure"} & set(roles):
         return None  # not a table of figures this reader understands
     return tuple(roles)
 
@@ -136,14 +142,21 @@ def row_facts(line: str, table: Table) -> list[CellFact]:
     metric_text = _UNIT_SUFFIX.sub("", name).strip()
     unit_cell = by_role["unit"][2] if "unit" in by_role else None
     out: list[CellFact] = []
-    for (start, _end, cell), role in zip(cells, table.roles, strict=True):
-        if role not in ("value", "change") or not cell:
+    for (start, _end, cell), role, header in zip(cells, table.roles, table.headers, strict=True):
+        if role not in ("value", "change", "measure") or not cell:
             continue
         if (m := _SIGNED.match(cell)) is not None:  # a bare number, maybe signed: its unit is elsewhere
             sign_mark, digits, pct, arrow = m.groups()
             try:
                 number = parse_arabic(digits)
             except NumeralError:
+                continue
+            if role == "measure":  # the row's subject and the column's measure: 区城管执法局 + 行政处罚案件
+                unit_raw = pct or _unit_of(header, None)
+                unit, power = _normalized(unit_raw)
+                d0 = start + cell.index(digits)
+                out.append(CellFact(d0, d0 + len(digits), digits, "", power, scale(number, power), unit,
+                                    _kind(unit), metric_text + _UNIT_SUFFIX.sub("", header).strip()))
                 continue
             unit_raw = pct or ("" if role == "change" and not unit_cell else _unit_of(name, unit_cell))
             unit, power = _normalized(unit_raw)

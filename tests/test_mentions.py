@@ -168,6 +168,7 @@ def test_rules_from_the_fourteenth_batch() -> None:
     assert facts("组织集中学法，人均学习26个课时。") == [("26个课时", 26, "课时", "exact", "duration")]
     assert [(v, k) for _, v, _, _, k in facts("取消和下放行政职权47项，取消证明事项37项。")] == [
         (47, "count"), (-37, "change")]
+    assert facts("八类主要刑事案件同比下降21.4%。") == [("21.4%", -21.4, "%", "exact", "change")]
 
 
 def test_a_name_beside_a_number_does_not_hide_it() -> None:

@@ -32,6 +32,11 @@ def test_zone_names_in_titles(title: str, name: str | None) -> None:
      "zone:河北雄安新区", None, "河北省"),
     ("四川宜宾三江新区2024年法治政府建设情况报告\n\n2024年，新区依法行政。",  # the province is no part of the name
      "zone:宜宾三江新区", "宜宾市", "四川省"),
+    # a name that does not start with its city's: where it is, is the place the report names
+    ("西咸新区2023年度法治政府建设情况报告\n\n2023年，在陕西省委、省政府的坚强领导下，新区依法行政。",
+     "zone:西咸新区", None, "陕西省"),
+    ("赣江新区2023年度法治政府建设情况报告\n\n2023年，在江西省委和南昌市委的领导下，新区依法行政。",
+     "zone:赣江新区", "南昌市", "江西省"),
 ])
 def test_an_unlisted_zone_is_a_locality_of_its_own(text: str, key: str, city: str | None, province: str) -> None:
     meta = read_metadata(text)

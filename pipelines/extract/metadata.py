@@ -431,6 +431,13 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
             if zone is not None and (chosen is None or chosen["key"] in (zone["city_code"], zone["province_code"])):
                 chosen = zone
                 break
+            if zone is not None and zone["province_code"] is None and chosen is not None:
+                # 西咸新区: a name that does not start with its city's; the city or province the
+                # report names (陕西省) is where it is
+                chosen = {**zone, "province": chosen["province"], "province_code": chosen["province_code"],
+                          **({"city": chosen["name"], "city_code": chosen["code"]}
+                             if chosen["level"] == "city" or chosen["code"] in _MUNICIPALITIES else {})}
+                break
     # Last, a web page whose report names no place in its head (关于2022年…的报告, 县人民政府…):
     # the government whose site it stands on.
     if chosen is None and layout.site:

@@ -36,7 +36,9 @@ def test_zone_names_in_titles(title: str, name: str | None) -> None:
     ("西咸新区2023年度法治政府建设情况报告\n\n2023年，在陕西省委、省政府的坚强领导下，新区依法行政。",
      "zone:西咸新区", None, "陕西省"),
     ("赣江新区2023年度法治政府建设情况报告\n\n2023年，在江西省委和南昌市委的领导下，新区依法行政。",
-     "zone:赣江新区", "南昌市", "江西省"),
+     "zone:南昌赣江新区", "南昌市", "江西省"),
+    ("火炬高新区2022年法治政府建设工作报告\n\n2022年，在中山市委、市政府的领导下，火炬开发区依法行政。",
+     "zone:中山火炬高新区", "中山市", "广东省"),  # (厦门 has a 火炬高新区 too: the key names the city)
 ])
 def test_an_unlisted_zone_is_a_locality_of_its_own(text: str, key: str, city: str | None, province: str) -> None:
     meta = read_metadata(text)

@@ -432,11 +432,13 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
                 chosen = zone
                 break
             if zone is not None and zone["province_code"] is None and chosen is not None:
-                # 西咸新区: a name that does not start with its city's; the city or province the
-                # report names (陕西省) is where it is
+                # 西咸新区, 火炬高新区: a name that does not start with its city's; the city or province
+                # the report names (陕西省, 中山市) is where it is. Names like 火炬高新区 recur in other
+                # cities, so the key carries the city's (zone:中山火炬高新区); the name stays as written.
+                in_city = chosen["level"] == "city" or chosen["code"] in _MUNICIPALITIES
                 chosen = {**zone, "province": chosen["province"], "province_code": chosen["province_code"],
-                          **({"city": chosen["name"], "city_code": chosen["code"]}
-                             if chosen["level"] == "city" or chosen["code"] in _MUNICIPALITIES else {})}
+                          **({"city": chosen["name"], "city_code": chosen["code"],
+                              "key": f"zone:{_short_names(chosen['name'])[-1]}{zone['name']}"} if in_city else {})}
                 break
     # Last, a web page whose report names no place in its head (关于2022年…的报告, 县人民政府…):
     # the government whose site it stands on.

@@ -169,6 +169,10 @@ def test_rules_from_the_fourteenth_batch() -> None:
     assert [(v, k) for _, v, _, _, k in facts("取消和下放行政职权47项，取消证明事项37项。")] == [
         (47, "count"), (-37, "change")]
     assert facts("八类主要刑事案件同比下降21.4%。") == [("21.4%", -21.4, "%", "exact", "change")]
+    # the things just counted, named again as the subject of a share, are no new count
+    assert [m for m, *_ in facts("公布甲类清单312项、乙类清单846项，两类事项占事项总数的比例达到91.3%。")] == [
+        "312项", "846项", "91.3%"]
+    assert [m for m, *_ in facts("两次集中学法共计培训300人次。")] == ["两次", "300人次"]
 
 
 def test_a_name_beside_a_number_does_not_hide_it() -> None:

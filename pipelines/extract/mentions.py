@@ -112,6 +112,8 @@ REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|要求(?:各|每)|每[
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
+BACK_REFERENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:占|均|合计|共计|总计)")
+BACK_REFERENCE_BEFORE_RE = re.compile(r"\s*(?:上述|以上|前述|这|该)?")  # (fullmatch: the numeral opens its clause)
 SESSION_BEFORE_RE = re.compile(r"届[\u4e00-\u9fff]{0,4}$")
 NUMERAL_AFTER_RE = re.compile(r"[\d零〇一二两三四五六七八九十“\"]")
 NUMBERED_SLOGAN_BEFORE = tuple(f"{n}个" for n in "一二三四五六七八九十两")  # 四个100%
@@ -406,6 +408,12 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
             return True  # 数十人, 几百家, 若干: vague quantities with no number
         # 三个一, 四个100%, 两个“…”: a numbered slogan
         if NUMERAL_AFTER_RE.match(after):
+            return True
+        # …事项清单312项、…清单846项，两类事项占…比例达到91.3%: the things just counted, named
+        # again as the subject of a share or a total in the next clause, are no new count
+        c_start = clauses.start(q.start)
+        if c_start > 0 and BACK_REFERENCE_AFTER_RE.match(after) and BACK_REFERENCE_BEFORE_RE.fullmatch(
+                sent, c_start, q.start):
             return True
     if q.raw_unit.endswith("成") and not (q.chinese and q.value <= 100):
         return True  # 成 is a tenth only after a Chinese digit: 五成

@@ -112,6 +112,8 @@ REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|要求(?:各|每)|每[
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
+THRESHOLD_WORDS = ("少于", "不足", "低于", "不到", "超过", "高于", "多于")
+COUNTED_PLACES_RE = re.compile(r"有\d+个[^，,；;。\d]{1,16}?(?:少于|不足|低于|不到|超过|高于|多于)$")
 BACK_REFERENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:占|均|合计|共计|总计)")
 BACK_REFERENCE_BEFORE_RE = re.compile(r"\s*(?:上述|以上|前述|这|该)?")  # (fullmatch: the numeral opens its clause)
 SESSION_BEFORE_RE = re.compile(r"届[\u4e00-\u9fff]{0,4}$")
@@ -417,6 +419,8 @@ def _is_rejected(sent: str, q: Quantity, before: str, tail: str, after: str, quo
             return True
     if q.raw_unit.endswith("成") and not (q.chinese and q.value <= 100):
         return True  # 成 is a tenth only after a Chinese digit: 五成
+    if tail.endswith(THRESHOLD_WORDS) and COUNTED_PLACES_RE.search(sent, clauses.start(q.start), q.start):
+        return True  # 仍有11个乡镇专职执法人员少于5名: the threshold of the places counted, not a count
     if q.unit == "%" and tail.endswith(NUMBERED_SLOGAN_BEFORE):
         return True  # 四个100%
     if any(m.start() < q.end and m.end() > q.start  # a name or slogan (seeds/not_indicators.csv) the number is in,

@@ -102,9 +102,9 @@ class Scores:
 def _report_text(reports_dir: Path, stem: str) -> tuple[str, str]:
     """The report file a gold file names (any format), and its text as the warehouse holds it
     (`dim_report.text`: for a web page, PDF or Word file the extracted text, which spans index)."""
-    if (reports_dir / f"{stem}.txt").is_file():
+    if (reports_dir / f"{stem}.txt").is_file():  # (a .txt in GBK or Big5 is decoded as the warehouse decodes it)
         path = reports_dir / f"{stem}.txt"
-        return path.name, path.read_text(encoding="utf-8")
+        return path.name, formats.extract(path.read_bytes(), ".txt").text
     found = sorted(p for p in reports_dir.glob(f"{stem}.*") if p.suffix.lower() in formats.SUPPORTED_SUFFIXES)
     if not found:
         raise FileNotFoundError(f"no report {stem}.* in {reports_dir}")

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.extract import formats
+
 
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """Run a query on a warehouse file, read-only, and return every row."""
@@ -12,3 +14,8 @@ def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def report_text(path: Path) -> str:
+    """A plain-text report as the warehouse reads it (UTF-8, GBK, Big5 …: the bytes tell)."""
+    return formats.extract(path.read_bytes(), path.suffix.lower()).text

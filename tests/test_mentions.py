@@ -173,6 +173,8 @@ def test_rules_from_the_fourteenth_batch() -> None:
     assert [m for m, *_ in facts("公布甲类清单312项、乙类清单846项，两类事项占事项总数的比例达到91.3%。")] == [
         "312项", "846项", "91.3%"]
     assert [m for m, *_ in facts("两次集中学法共计培训300人次。")] == ["两次", "300人次"]
+    assert [(v, u, q) for _, v, u, q, _ in facts("热线平均接通时长不足15秒，回访缩短至20秒钟以内。")] == [
+        (15, "秒", "under"), (20, "秒", "under")]
     # the threshold the places counted fall under is no count of its own
     assert [m for m, *_ in facts("全市仍有11个乡镇专职执法人员少于5名，持证人员不足100名。")] == ["11个", "100名"]
 

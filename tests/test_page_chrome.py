@@ -10,6 +10,7 @@ and a footer with registration numbers, phone, postcode and visitor counter.
 from pathlib import Path
 
 import pytest
+from helpers import report_text
 
 from pipelines.extract.mentions import find_indicators
 from pipelines.extract.metadata import read_metadata
@@ -51,7 +52,7 @@ def _read(text: str) -> tuple[list[tuple[float, str, str]], tuple[str | None, in
 
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)
 def test_chrome_around_a_report_changes_nothing(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
+    text = report_text(path)
     assert _read(f"{HEAD}\n{text}\n{FOOT}") == _read(text)
 
 

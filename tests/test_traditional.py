@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from helpers import report_text
+
 from pipelines.extract.mentions import find_indicators
 from pipelines.extract.metadata import read_metadata
 from pipelines.extract.traditional import is_traditional, to_simplified
@@ -36,7 +38,7 @@ def test_conversion_keeps_every_offset() -> None:
 
 
 def test_simplified_reports_are_left_as_they_are() -> None:
-    texts = [p.read_text(encoding="utf-8") for d in REPORTS for p in sorted(d.glob("*")) if p.suffix in (".txt", ".md")]
+    texts = [report_text(p) for d in REPORTS for p in sorted(d.glob("*")) if p.suffix in (".txt", ".md")]
     assert len(texts) >= 20
     assert not any(is_traditional(t) for t in texts)
     assert is_traditional(TRADITIONAL)
@@ -48,7 +50,7 @@ def test_every_sample_written_in_traditional_characters_gives_the_same_facts() -
 
     to_traditional = str.maketrans(opencc_pairs("STCharacters.txt"))
     for path in sorted((ROOT / "seeds" / "reports").glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
+        text = report_text(path)
         written = text.translate(to_traditional)
         assert is_traditional(written), path.name
 

@@ -175,6 +175,10 @@ def test_rules_from_the_fourteenth_batch() -> None:
     assert [m for m, *_ in facts("两次集中学法共计培训300人次。")] == ["两次", "300人次"]
     assert [(v, u, q) for _, v, u, q, _ in facts("热线平均接通时长不足15秒，回访缩短至20秒钟以内。")] == [
         (15, "秒", "under"), (20, "秒", "under")]
+    assert [(v, k) for _, v, _, _, k in facts("抵押登记办理时限分别压缩至3个工作日和1个工作日。")] == [
+        (3, "duration"), (1, "duration")]  # each level of a list reached
+    assert facts("将法治建设纳入考核，规定分值占比不低于5%。") == []  # a rule
+    assert [m for m, *_ in facts("查处违反防疫规定案件46起，在规定时限内办结率达100%。")] == ["46起", "100%"]
     # the threshold the places counted fall under is no count of its own
     assert [m for m, *_ in facts("全市仍有11个乡镇专职执法人员少于5名，持证人员不足100名。")] == ["11个", "100名"]
 

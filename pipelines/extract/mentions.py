@@ -97,6 +97,8 @@ VIEW_RE = _any_of(VIEW_WORDS)
 REACHED_BEFORE = tuple(f"{verb}{to}" for verb in ("压缩", "缩短", "减少", "降低", "下降", "降", "减", "提高", "提升",
                                                    "增加", "增长", "上升", "精简", "精减", "压减", "缩减", "削减")
                        for to in "至到为")
+_LIST_JOINERS = ("、", "和", "及", "与")
+REACHED_LIST_RE = re.compile("(?:" + "|".join(REACHED_BEFORE) + r")(?:\s*[\d.]+\s*[^\s\d，,；;。、和及与]{0,5}\s*[、和及与])+$")
 # Before or after a number, part of a code or a name: 5G, G20, 1+2+N, 2022-01-19, 09:18, 3.2.1 section numbers.
 SYMBOLS_BEFORE = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/#.:×*")
 SYMBOLS_AFTER = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/#:-×*")
@@ -107,8 +109,9 @@ PROGRAMME_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,10}?圈|[\u4e00-\u9fff]{0,6}
 RANK_RE = re.compile(r"排名|排位|位次|名次|前移|后移|跻身|位列")
 THRESHOLD_AFTER_RE = re.compile(r"\s*(?:以上|以下)?(?:的)?(?:重大)?(?:项目|企业|工程)")
 RATE_NAME_AFTER_RE = re.compile(r"\s*(?:以内|内)?[\u4e00-\u9fff]{0,8}?率")
-# A clause that sets a rule rather than reports a result.
-REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|要求(?:各|每)|每[一二两三四五六七八九十\d]*个?(?:日|天|周|星期|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
+# A clause that sets a rule rather than reports a result (规定 opening a clause is the verb: 规定分值
+# 占比不低于5%; not the noun of 违反防疫规定案件46起).
+REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|要求(?:各|每)|(?<![^，,；;：:])规定(?![时期的])|每[一二两三四五六七八九十\d]*个?(?:日|天|周|星期|月|季度|季|年|半年)至少|一般(?:不少于|不超过|不得|应)|原则上|"
                             r"之日起(?!平均|实际)")  # 在作出之日起7个工作日内公开: the rule's time limit
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
@@ -260,9 +263,10 @@ def _kind_and_sign(q: Quantity, clause_prefix: str, tail: str, item: str) -> tup
     if reached.endswith(PREFIX_WORDS):  # 压缩至不足40天: a qualifier may stand between 至 and the number
         word = next(w for w in PREFIX_WORDS if reached.endswith(w))
         reached = reached[:-len(word)].rstrip()
-    if reached.endswith(REACHED_BEFORE):
+    if reached.endswith(REACHED_BEFORE) or (reached.endswith(_LIST_JOINERS) and REACHED_LIST_RE.search(reached)):
         # "压缩至2个工作日", "下降到4.1%", "精简为8支": the number is the level reached, not the change
-        # (the change would be the difference): it is what its unit measures.
+        # (the change would be the difference): it is what its unit measures. So is each level of a
+        # list of them: 分别压缩至3个工作日和1个工作日.
         return {"percent": "ratio", "duration": "duration"}.get(family, "count"), 1
     if family == "percent":
         if q.unit == "个百分点" or down or up or COMPARED_RE.search(clause_prefix):

@@ -587,12 +587,20 @@ def _ocr_fixes() -> dict[str, str]:
     return {a["alias"]: a["name"] for a in aliases.iter_rows(named=True) if a["kind"] == "ocr"}
 
 
+_LOST_BREAK_RE = re.compile(r"\s{2,}|[•·]|(?<=[。！？])")
+_LOST_BREAKS_LINE = 3000  # characters: no paragraph runs this long; a report run into one line does
+
+
 def _layout(text: str) -> _Layout:
     raw_lines = text.splitlines()
     if len(text) > 2000 and len(raw_lines) < len(text) / 500:
         # Text extracted without line breaks (some HTML/PDF tools): fall back on runs of
         # spaces, bullets and sentence ends as line breaks.
-        raw_lines = re.split(r"\s{2,}|[•·]|(?<=[。！？])", text)
+        raw_lines = re.split(_LOST_BREAK_RE, text)
+    elif any(len(line) > _LOST_BREAKS_LINE for line in raw_lines):
+        # … or only the report lost them, between lines of a page's chrome that kept theirs
+        raw_lines = [part for line in raw_lines
+                     for part in (re.split(_LOST_BREAK_RE, line) if len(line) > _LOST_BREAKS_LINE else [line])]
     lines = _Lines(raw_lines)
     fields = _fields(lines)
     title, title_line = _title(lines)

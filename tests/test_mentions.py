@@ -183,6 +183,11 @@ def test_rules_from_the_fourteenth_batch() -> None:
     assert [m for m, *_ in facts("全市仍有11个乡镇专职执法人员少于5名，持证人员不足100名。")] == ["11个", "100名"]
 
 
+def test_a_number_cut_by_a_page_break_after_a_short_line_runs_on() -> None:
+    text = "压缩至2个工作日。全年新增经营主体1.05\n\n第 1 页 共 5 页\n\n万户，同比增长9.2%。\n"
+    assert [(m, v) for m, v, *_ in facts(text)][1] == ("1.05\n\n第 1 页 共 5 页\n\n万户", 10500)
+
+
 def test_a_name_beside_a_number_does_not_hide_it() -> None:
     """个方面 (seeds/not_indicators.csv) holds the 7 of 7个方面, not the 36项 after it."""
     assert [m for m, *_ in facts("将年度任务细化为7个方面36项具体举措。")] == ["36项"]

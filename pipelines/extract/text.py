@@ -101,6 +101,10 @@ _COLUMN_GAP_RE = re.compile(r"\S(?:[ \u3000]{3,}|\t)\S")  # cells of a row set o
 _BODY_AFTER_HEADING_RE = re.compile(r"[。！？；:：][*\s]*[\u4e00-\u9fff\d]")
 
 
+# What follows a number's digits and starts no line of its own: a multiplier, a percent sign.
+_NUMBER_RUNS_ON = frozenset("万亿%")
+
+
 def _joins_next_line(line: str, next_line: str) -> bool:
     """True when a line break is an OCR/page break inside a sentence, not a paragraph end.
 
@@ -109,8 +113,10 @@ def _joins_next_line(line: str, next_line: str) -> bool:
     """
     stripped = line.rstrip()
     nxt = next_line.lstrip()
-    if not stripped or not nxt or len(stripped) < 25:
+    if not stripped or not nxt:
         return False
+    if len(stripped) < 25 and not (stripped[-1].isdigit() and nxt[0] in _NUMBER_RUNS_ON and not HEADING_RE.match(line)):
+        return False  # (a short line ends a paragraph, unless a number runs on: …经营主体1.05⏎万户)
     last = stripped[-1]
     decimal_cut = last == "." and stripped[-2:-1].isdigit() and nxt[:1].isdigit()  # 咨询1.⏎3万人次
     if not (_is_cjk(last) or last.isdigit() or last in "”、“《，,%％" or decimal_cut):

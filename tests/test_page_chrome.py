@@ -69,3 +69,7 @@ def test_a_report_republished_by_a_wechat_account() -> None:
             "▌三、2023年工作安排\n组织培训班12期，培训500名执法人员。\n\n"
             "往期推荐\n\n全区开展法律进乡村活动120场\n\n第3期培训班开班 86名学员参训\n\n阅读 2345\n")
     assert [f.value for f in find_indicators(text)[1]] == [56]
+    # an article's counters and reading time are chrome; a sentence of the report saying 人阅读 is not
+    chrome = "本文共3580字，预计阅读时间9分钟\n已有 1286 人阅读\n"
+    assert [f.value for f in find_indicators(chrome + text)[1]] == [56]
+    assert [f.value for f in find_indicators("推送普法信息860余条，已有12万人阅读。\n")[1]] == [860, 120_000]

@@ -116,7 +116,7 @@ REQUIREMENT_RE = re.compile(r"必须|应当|须在|须于|要求(?:各|每)|(?<!
 # 期限一般不少于30日的规定, 30日内报送备案的规定: the number is what a rule says, not a result
 RULE_AFTER_RE = re.compile(r"[^，,；;。！？\d]{0,12}?的(?:规定|要求|时限|标准)")
 THRESHOLD_WORDS = ("少于", "不足", "低于", "不到", "超过", "高于", "多于")
-COUNTED_PLACES_RE = re.compile(r"有\d+个[^，,；;。\d]{1,16}?(?:少于|不足|低于|不到|超过|高于|多于)$")
+COUNTED_PLACES_RE = re.compile(rf"有\d+个[^，,；;。\d]{{1,16}}?(?:{'|'.join(THRESHOLD_WORDS)})$")
 BACK_REFERENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:占|均|合计|共计|总计)")
 BACK_REFERENCE_BEFORE_RE = re.compile(r"\s*(?:上述|以上|前述|这|该)?")  # (fullmatch: the numeral opens its clause)
 SESSION_BEFORE_RE = re.compile(r"届[\u4e00-\u9fff]{0,4}$")
@@ -447,7 +447,7 @@ _SINGLE_UNITS = frozenset(("场", "次", "件", "项", "个", "名", "家", "期
 
 
 # 一 after these is part of a phrase even when it ends a clause: 统一, 唯一, 之一, 第一, 逐一, 万一
-_NOT_COUNTED_BEFORE = ("统", "唯", "之", "第", "逐", "万", "专", "合", "同", "单", "划", "归", "如", "始终如")
+_NOT_COUNTED_BEFORE = ("统", "唯", "之", "第", "逐", "万", "专", "合", "同", "单", "划", "归", "如")
 
 
 def _range_lower(sent: str, qs: list[Quantity], i: int) -> Quantity | None:

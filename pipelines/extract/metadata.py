@@ -442,8 +442,8 @@ def _locality(text: str, layout: _Layout, title: str | None) -> Locality | None:
                 break
     # Last, a web page whose report names no place in its head (关于2022年…的报告, 县人民政府…):
     # the government whose site it stands on.
-    if chosen is None and layout.site:
-        chosen = _pick(_resolve_hits(_squash(layout.site), idx, header, body))
+    if chosen is None and (site := _site(layout.lines, layout.fields)):
+        chosen = _pick(_resolve_hits(_squash(site), idx, header, body))
     if chosen is None:
         return None
     return Locality(**{k: chosen[k] for k in LOCALITY_COLUMNS})
@@ -550,7 +550,6 @@ class _Layout:
     opening: str  # the first lines after the title, up to the first section heading
     signature: str  # the issuer lines standing above the closing date
     signature_date: date | None
-    site: str = ""  # the government the page's site belongs to (site name, 主办 footer), if the page says
 
 
 def _join_title(parts: list[str]) -> str:
@@ -596,11 +595,11 @@ def _layout(text: str) -> _Layout:
     if len(text) > 2000 and len(raw_lines) < len(text) / 500:
         # Text extracted without line breaks (some HTML/PDF tools): fall back on runs of
         # spaces, bullets and sentence ends as line breaks.
-        raw_lines = re.split(_LOST_BREAK_RE, text)
+        raw_lines = _LOST_BREAK_RE.split(text)
     elif any(len(line) > _LOST_BREAKS_LINE for line in raw_lines):
         # … or only the report lost them, between lines of a page's chrome that kept theirs
         raw_lines = [part for line in raw_lines
-                     for part in (re.split(_LOST_BREAK_RE, line) if len(line) > _LOST_BREAKS_LINE else [line])]
+                     for part in (_LOST_BREAK_RE.split(line) if len(line) > _LOST_BREAKS_LINE else [line])]
     lines = _Lines(raw_lines)
     fields = _fields(lines)
     title, title_line = _title(lines)
@@ -609,7 +608,7 @@ def _layout(text: str) -> _Layout:
     opening = _opening(lines, title_line)
     signature, sig_date = _signature(lines)
     # Cut long: text without line breaks would otherwise hand the whole body in as "opening".
-    return _Layout(title, title_line, lines, fields, opening[:500], signature, sig_date, _site(lines, fields))
+    return _Layout(title, title_line, lines, fields, opening[:500], signature, sig_date)
 
 
 # A page's site named by the government it belongs to (formats.py: a web page's <meta>, title and
